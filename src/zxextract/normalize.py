@@ -1,0 +1,188 @@
+"""Raw OCR page → normalized text, with a map from every normalized character back to the raw input.
+
+Normalization never inserts characters: each normalized character is a raw
+character, possibly replaced one-for-one (full-width → ASCII, traditional →
+simplified, straight → curly quotes).  So ``offsets[i]`` is the raw index of
+normalized character ``i`` and any normalized span maps back exactly.
+
+What it does, in order:
+
+1. Per character: drop control and zero-width characters, unify spaces,
+   full-width digits and letters to ASCII, ``•・‧∙`` to ``·``, 「」/『』 to
+   curly quotes, traditional to simplified (``rules/t2s.tsv``).
+2. Per line: lines become paragraphs joined by a single ``\\n``; a line break
+   inside running text (the paragraph so far has clause punctuation and does
+   not end a sentence) is an OCR column break and is removed.
+3. Inside a paragraph: whitespace is removed (``大渡 口区``, ``典 型 社 区``,
+   ``18 万吨``) except one space between two ASCII words.
+4. Straight quotes become curly, opening or closing by the last quote seen.
+
+The result is idempotent: ``normalize(normalize(x).text).text == normalize(x).text``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from array import array
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import regex
+
+_SENTENCE_END = frozenset("。！？!?…；;")
+_CLOSERS = frozenset("”’)）】」』》")
+_CLAUSE = regex.compile(r"[，,。；;、]")
+# A line starting like this opens a new block even after running text.
+_BLOCK_START = regex.compile(r"^(——|--|□|■|◆|●|▲|本报讯|[(（](上接|下转|接上|转下))")
+_DOTS = {"•": "·", "・": "·", "‧": "·", "∙": "·", "･": "·"}
+_BRACKET_QUOTES = {"「": "“", "」": "”", "『": "‘", "』": "’", "＂": '"', "＇": "'"}
+_DROP_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> dict[str, str]:
+    """Traditional → simplified, one character to one, built by scripts/build_t2s.py."""
+    table: dict[str, str] = {}
+    text = resources.files("zxextract").joinpath("rules/t2s.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            trad, _, simp = line.partition("\t")
+            table[trad] = simp
+    return table
+
+
+@lru_cache(maxsize=4096)
+def _map_char(ch: str) -> str | None:
+    """The normalized form of one raw character; None drops it, ' ' is whitespace, '\\n' a line end."""
+    if ch == "\n":
+        return "\n"
+    if ch in "\t\r\v\f\u3000\u00a0" or (ch.isspace() and ch != "\n"):
+        return " "
+    if unicodedata.category(ch) in _DROP_CATEGORIES:
+        return None
+    code = ord(ch)
+    if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
+        return chr(code - 0xFEE0)
+    if ch == "％":
+        return "%"
+    if ch in _DOTS:
+        return _DOTS[ch]
+    if ch in _BRACKET_QUOTES:
+        return _BRACKET_QUOTES[ch]
+    return _t2s().get(ch, ch)
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _keeps_space(left: str, right: str) -> bool:
+    """One space survives only between ASCII words (``CEO 等`` loses it, ``Windows 10`` keeps it)."""
+    return _is_word(left) and _is_word(right) and not (left.isdigit() and right.isdigit())
+
+
+def _continues(paragraph: list[str], line: list[str]) -> bool:
+    """Whether a line break is an OCR column break inside running text."""
+    if not paragraph or not line:
+        return False
+    last = paragraph[-1]
+    if last in _SENTENCE_END or (last in _CLOSERS and len(paragraph) > 1 and paragraph[-2] in _SENTENCE_END):
+        return False
+    head = "".join(line[:6])
+    if _BLOCK_START.match(head):
+        return False
+    return _CLAUSE.search("".join(paragraph)) is not None
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """Normalized text plus the raw index of each of its characters."""
+
+    raw: str
+    text: str
+    offsets: array  # array('q'): raw index of each normalized character
+
+    def raw_span(self, start: int, end: int) -> list[int]:
+        """[start, end] in the raw input covering normalized ``text[start:end]``."""
+        if end <= start:
+            pos = self.offsets[start] if start < len(self.offsets) else len(self.raw)
+            return [pos, pos]
+        return [self.offsets[start], self.offsets[end - 1] + 1]
+
+    def raw_text(self, start: int, end: int) -> str:
+        """The raw characters behind normalized ``text[start:end]`` (line breaks and spaces included)."""
+        s, e = self.raw_span(start, end)
+        return self.raw[s:e]
+
+
+def normalize(raw: str) -> Normalized:
+    """Normalize a raw page; see the module docstring for the rules."""
+    if not isinstance(raw, str):
+        raise TypeError(f"normalize() takes str, not {type(raw).__name__}")
+    # 1. characters, grouped into lines of (char, raw index)
+    lines: list[list[tuple[str, int]]] = [[]]
+    for i, ch in enumerate(raw):
+        mapped = _map_char(ch)
+        if mapped is None:
+            continue
+        if mapped == "\n":
+            lines.append([])
+        else:
+            lines[-1].append((mapped, i))
+    out_chars: list[str] = []
+    out_offsets = array("q")
+    paragraph: list[str] = []  # characters of the paragraph being built (for the join decision)
+    pending_break: int | None = None  # raw index of the newline before the current line
+    quote_open = {'"': False, "'": False}
+    for line_no, line in enumerate(lines):
+        # 3. whitespace inside the line: keep one space between ASCII words only
+        chars: list[tuple[str, int]] = []
+        gap: int | None = None
+        for ch, idx in line:
+            if ch == " ":
+                if gap is None:
+                    gap = idx
+                continue
+            if gap is not None and chars and _keeps_space(chars[-1][0], ch):
+                chars.append((" ", gap))
+            gap = None
+            chars.append((ch, idx))
+        if not chars:
+            continue
+        letters = [c for c, _ in chars]
+        # 2. paragraph joins
+        if out_chars:
+            if _continues(paragraph, letters):
+                if _keeps_space(paragraph[-1], letters[0]):
+                    out_chars.append(" ")
+                    out_offsets.append(pending_break if pending_break is not None else chars[0][1] - 1)
+            else:
+                out_chars.append("\n")
+                out_offsets.append(pending_break if pending_break is not None else chars[0][1] - 1)
+                paragraph = []
+                quote_open = {'"': False, "'": False}
+        pending_break = None
+        # 4. quotes
+        for ch, idx in chars:
+            if ch in quote_open:
+                ch = _curly(ch, quote_open)
+            elif ch in "“”‘’":
+                quote_open['"' if ch in "“”" else "'"] = ch in "“‘"
+            out_chars.append(ch)
+            out_offsets.append(idx)
+            paragraph.append(ch)
+        if line_no < len(lines) - 1:
+            nl = raw.find("\n", line[-1][1] + 1)
+            pending_break = nl if nl >= 0 else len(raw) - 1
+    return Normalized(raw=raw, text="".join(out_chars), offsets=out_offsets)
+
+
+def _curly(straight: str, state: dict[str, bool]) -> str:
+    """Straight quote → curly: closing when its kind is open, else opening."""
+    opened = state[straight]
+    state[straight] = not opened
+    if straight == '"':
+        return "”" if opened else "“"
+    return "’" if opened else "‘"
+
