@@ -1,16 +1,40 @@
-"""zxextract: typed records from OCR pages of Chinese CPPCC (政协) newspapers."""
+"""zxextract: typed records from OCR pages of Chinese CPPCC (政协) newspapers.
 
-from .extractor import Extractor, load
-from .records import Article, Brand, Credit, Date, District, Document, Official, Quantity
+    >>> import zxextract
+    >>> articles = zxextract.parse(page_text)          # list[Article]
+    >>> extractor = zxextract.load(segmenter="char")    # load once, parse many
+"""
 
-__all__ = ["Article", "Brand", "Credit", "Date", "District", "Document", "Extractor", "Official", "Quantity", "load", "parse"]
+from __future__ import annotations
+
+from functools import lru_cache
+
+__version__ = "0.1.0"
+
+from .extractor import Extractor, load  # noqa: E402
+from .records import Article, Brand, Credit, Date, District, Document, Official, Quantity  # noqa: E402
+
+__all__ = [
+    "Article",
+    "Brand",
+    "Credit",
+    "Date",
+    "District",
+    "Document",
+    "Extractor",
+    "Official",
+    "Quantity",
+    "__version__",
+    "load",
+    "parse",
+]
 
 
-def parse(text: str, doc_id: str | None = None) -> list[Article]:
-    """Articles of one page (loads the default pipeline once, then reuses it)."""
-    global _default
-    try:
-        extractor = _default
-    except NameError:
-        extractor = _default = load()
-    return extractor.parse(text, doc_id=doc_id)
+@lru_cache(maxsize=1)
+def _default_extractor() -> Extractor:
+    return load()
+
+
+def parse(text: str | bytes, doc_id: str | None = None, encoding: str | None = None) -> list[Article]:
+    """Articles of one page with the default pipeline (loaded on first use, then reused)."""
+    return _default_extractor().parse(text, doc_id=doc_id, encoding=encoding)

@@ -1,0 +1,80 @@
+"""Doc → Article records: gather each article's spans, map offsets to the raw input, merge repeats.
+
+Per SCHEMA.md: districts, officials, brands and documents are listed once
+per article (a later mention of the same official becomes one of its
+``mentions``; an implicit district gives way to a written one), quantities and
+dates once per occurrence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from .components import BYLINES_KEY, articles, normalized_view
+from .records import Article, Brand, Credit, Date, District, Document, Official, Quantity
+
+# record field → (spans key, record class, identity of a repeat or None to keep every occurrence)
+_FIELDS: dict[str, tuple[str, type, Callable[[Any], Hashable] | None]] = {
+    "districts": ("zx_districts", District, lambda d: d.code or d.name),
+    "officials": ("zx_officials", Official, lambda o: (o.name, o.role, o.org)),
+    "brands": ("zx_brands", Brand, lambda b: b.name),
+    "quantities": ("zx_quantities", Quantity, None),
+    "dates": ("zx_dates", Date, None),
+    "documents": ("zx_documents", Document, lambda d: d.title),
+}
+
+
+def build_articles(doc: Doc, doc_id: str) -> list[Article]:
+    """The Article records of a processed Doc, in reading order."""
+    norm = normalized_view(doc)
+    by_article: dict[tuple[str, int], list[Span]] = {}
+    for key in (BYLINES_KEY, *(spec[0] for spec in _FIELDS.values())):
+        for span in doc.spans.get(key, []):
+            by_article.setdefault((key, span._.zx_article), []).append(span)
+    result = []
+    for view in articles(doc):
+        info = view.info
+
+        def records(key: str, cls: type) -> list[Any]:
+            out = []
+            for span in sorted(by_article.get((key, view.index), []), key=lambda s: s.start_char):
+                record = cls.from_dict(span._.zx)
+                record.text = span.text
+                record.span = norm.raw_span(span.start_char, span.end_char)
+                out.append(record)
+            return out
+
+        article = Article(
+            doc_id=doc_id,
+            index=view.index,
+            kind=info.get("kind", "other"),
+            section=info.get("section"),
+            title=info.get("title"),
+            subtitle=info.get("subtitle"),
+            bylines=records(BYLINES_KEY, Credit),
+            spans=[norm.raw_span(s, e) for s, e in view.segments],
+            text="\n".join(doc.text[s:e] for s, e in view.segments),
+        )
+        for field, (key, cls, identity) in _FIELDS.items():
+            found = records(key, cls)
+            setattr(article, field, _merge(field, found, identity) if identity else found)
+        result.append(article)
+    return result
+
+
+def _merge(field: str, found: list[Any], identity: Callable[[Any], Hashable]) -> list[Any]:
+    """One record per identity, first occurrence first; repeats become mentions or are dropped."""
+    if field == "districts":  # a written name outranks an implicit one
+        found = sorted(found, key=lambda d: d.implicit)
+    kept: dict[Hashable, Any] = {}
+    for record in found:
+        key = identity(record)
+        if key not in kept:
+            kept[key] = record
+        elif field == "officials":
+            kept[key].mentions.append(record.span)
+    merged = list(kept.values())
+    return sorted(merged, key=lambda r: r.span[0]) if field == "districts" else merged

@@ -1,0 +1,279 @@
+"""spaCy components: each extractor as a small factory, its rules as data saved with the pipeline.
+
+Modelled on spaCy's ``SpanRuler``: a component holds a rule-based finder,
+writes its results to ``doc.spans[spans_key]`` (all hits, overlaps allowed)
+and, when ``annotate_ents`` is on, to ``doc.ents`` (longest hits win), with
+``Span._.zx`` carrying the entity's normalized fields and ``Span._.zx_article``
+the index of its article.  ``to_disk``/``from_disk`` store the rules as JSONL,
+so a saved pipeline carries the exact rules it ran with.
+
+``zx_layout`` splits the page into articles (``doc.spans["zx_articles"]``, one
+span per segment); the entity components then run article by article, so that
+later components can use what earlier ones found in the same article (officials
+read the article's district).  Without ``zx_layout`` the whole Doc is one article,
+so any component also works alone in any Chinese pipeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import ensure_path
+
+from .brands import BrandFinder
+from .dates import DateFinder
+from .districts import DistrictFinder
+from .documents import DocumentFinder
+from .layout import split_page
+from .normalize import Normalized
+from .officials import OfficialFinder
+from .quantities import QuantityFinder
+from .records import District, Hit
+from .spans import add_entity_spans
+from .tokenizer import RAW_KEY, raw_offsets
+
+ARTICLES_KEY = "zx_articles"
+BYLINES_KEY = "zx_bylines"
+RULES_FILE = "rules.jsonl"
+
+
+@dataclass
+class ArticleView:
+    """An article as the entity components see it: its segments and layout fields."""
+
+    index: int
+    segments: list[tuple[int, int]]
+    info: dict[str, Any]
+
+
+def articles(doc: Doc) -> list[ArticleView]:
+    """The articles ``zx_layout`` found, or the whole Doc as one article."""
+    group = doc.spans.get(ARTICLES_KEY)
+    if group is None:
+        return [ArticleView(0, [(0, len(doc.text))], {})]
+    views: dict[int, ArticleView] = {}
+    for span in group:
+        index = span._.zx_article
+        if index not in views:
+            views[index] = ArticleView(index, [], span._.zx)
+        views[index].segments.append((span.start_char, span.end_char))
+    return [views[i] for i in sorted(views)]
+
+
+def normalized_view(doc: Doc) -> Normalized:
+    """The Doc's text with its raw input and offset map (identity when the Doc was not normalized here)."""
+    offsets = raw_offsets(doc)
+    if offsets is None:
+        from array import array
+
+        return Normalized(raw=doc.text, text=doc.text, offsets=array("q", range(len(doc.text))))
+    return Normalized(raw=doc.user_data[RAW_KEY], text=doc.text, offsets=offsets)
+
+
+class RuleComponent:
+    """A finder run over every article segment; subclasses say what the finder needs."""
+
+    label: ClassVar[str]
+    finder_class: ClassVar[type]
+    rule_type: ClassVar[str]  # the ``type`` of rows this component takes from a rules file
+
+    def __init__(self, nlp: Language, name: str, spans_key: str, annotate_ents: bool) -> None:
+        self.name = name
+        self.spans_key = spans_key
+        self.annotate_ents = annotate_ents
+        self.finder = self.finder_class.default()
+
+    def find(self, doc: Doc, start: int, end: int, article: ArticleView) -> list[Hit]:
+        """Hits in ``doc.text[start:end]``, offsets relative to ``start``."""
+        return self.finder.find(doc.text[start:end])
+
+    def __call__(self, doc: Doc) -> Doc:
+        items = []
+        for article in articles(doc):
+            for start, end in article.segments:
+                for hit in self.find(doc, start, end, article):
+                    items.append((start + hit.start, start + hit.end, hit.entity.to_dict(), article.index))
+        add_entity_spans(doc, self.spans_key, self.label, items, self.annotate_ents)
+        return doc
+
+    def add(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Add or override rules (rows of a rules file, or built in code)."""
+        self.finder.add(list(rows))
+
+    def words(self) -> Iterator[str]:
+        """Names the segmenter should keep whole (its user dictionary)."""
+        yield from getattr(self.finder, "words", lambda: ())()
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_jsonl(path / RULES_FILE, self.finder.to_rows())
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "RuleComponent":
+        self.finder = self.finder_class.from_rows(list(srsly.read_jsonl(ensure_path(path) / RULES_FILE)))
+        return self
+
+
+class DistrictComponent(RuleComponent):
+    """Districts; also decides each article's main district, which later components read."""
+
+    label = "DISTRICT"
+    finder_class = DistrictFinder
+    rule_type = "district"
+
+    def __call__(self, doc: Doc) -> Doc:
+        items = []
+        for article in articles(doc):
+            hits: list[tuple[int, Hit]] = []
+            for start, end in article.segments:
+                hits.extend((start, hit) for hit in self.finder.find(doc.text[start:end]))
+            title_end = (article.info.get("title_span") or (0, 0))[1]
+            main = self.finder.main_district([_shift(start, h) for start, h in hits], title_end)
+            if main is not None:
+                article.info["district"] = main.to_dict()
+                for start, end in article.segments:
+                    hits.extend((start, hit) for hit in self.finder.implicit(doc.text[start:end], main))
+            items.extend((s + h.start, s + h.end, h.entity.to_dict(), article.index) for s, h in hits)
+        add_entity_spans(doc, self.spans_key, self.label, items, self.annotate_ents)
+        return doc
+
+
+class OfficialComponent(RuleComponent):
+    """Officials, bound to bodies whose district comes from the text or the article."""
+
+    label = "OFFICIAL"
+    finder_class = OfficialFinder
+    rule_type = "official"
+
+    def __init__(self, nlp: Language, name: str, spans_key: str, annotate_ents: bool, districts_key: str) -> None:
+        super().__init__(nlp, name, spans_key, annotate_ents)
+        self.districts_key = districts_key
+
+    def find(self, doc: Doc, start: int, end: int, article: ArticleView) -> list[Hit]:
+        districts = [
+            Hit(span.start_char - start, span.end_char - start, District.from_dict(span._.zx))
+            for span in doc.spans.get(self.districts_key, [])
+            if start <= span.start_char and span.end_char <= end and not span._.zx.get("implicit")
+        ]
+        main = article.info.get("district")
+        return self.finder.find(doc.text[start:end], districts, District.from_dict(main) if main else None)
+
+
+class DateComponent(RuleComponent):
+    """Dates; ``reference_date`` (ISO, optional) resolves 今年/去年 to a year."""
+
+    label = "DATE"
+    finder_class = DateFinder
+    rule_type = "date"
+
+    def __init__(self, nlp: Language, name: str, spans_key: str, annotate_ents: bool, reference_date: str | None) -> None:
+        super().__init__(nlp, name, spans_key, annotate_ents)
+        self.reference_date = dt.date.fromisoformat(reference_date) if reference_date else None
+
+    def find(self, doc: Doc, start: int, end: int, article: ArticleView) -> list[Hit]:
+        return self.finder.find(doc.text[start:end], reference_date=self.reference_date)
+
+
+class BrandComponent(RuleComponent):
+    label = "BRAND"
+    finder_class = BrandFinder
+    rule_type = "brand"
+
+
+class QuantityComponent(RuleComponent):
+    label = "QUANTITY"
+    finder_class = QuantityFinder
+    rule_type = "unit"
+
+
+class DocumentComponent(RuleComponent):
+    label = "DOCUMENT"
+    finder_class = DocumentFinder
+    rule_type = "document"
+
+
+class LayoutComponent:
+    """Splits the page into articles: ``doc.spans["zx_articles"]`` (one span per segment) and bylines."""
+
+    def __init__(self, nlp: Language, name: str, annotate_ents: bool) -> None:
+        self.name = name
+        self.annotate_ents = annotate_ents
+
+    def __call__(self, doc: Doc) -> Doc:
+        segments, bylines = [], []
+        for index, layout in enumerate(split_page(normalized_view(doc))):
+            info = {
+                "kind": layout.kind,
+                "section": layout.section,
+                "title": layout.title,
+                "subtitle": layout.subtitle,
+                "title_span": list(layout.title_span) if layout.title_span else None,
+            }
+            segments.extend((start, end, info, index) for start, end in layout.segments)
+            bylines.extend((h.start, h.end, h.entity.to_dict(), index) for h in layout.bylines)
+        add_entity_spans(doc, ARTICLES_KEY, "ARTICLE", segments, annotate_ents=False)
+        add_entity_spans(doc, BYLINES_KEY, "CREDIT", bylines, annotate_ents=self.annotate_ents)
+        return doc
+
+
+def _shift(start: int, hit: Hit) -> Hit:
+    return Hit(start + hit.start, start + hit.end, hit.entity)
+
+
+ENTITY_COMPONENTS: dict[str, type[RuleComponent]] = {
+    "zx_districts": DistrictComponent,
+    "zx_officials": OfficialComponent,
+    "zx_brands": BrandComponent,
+    "zx_quantities": QuantityComponent,
+    "zx_dates": DateComponent,
+    "zx_documents": DocumentComponent,
+}
+PIPE_NAMES = ["zx_layout", *ENTITY_COMPONENTS]
+
+
+@Language.factory("zx_layout", default_config={"annotate_ents": True})
+def make_layout(nlp: Language, name: str, annotate_ents: bool) -> LayoutComponent:
+    return LayoutComponent(nlp, name, annotate_ents)
+
+
+@Language.factory("zx_districts", default_config={"spans_key": "zx_districts", "annotate_ents": True})
+def make_districts(nlp: Language, name: str, spans_key: str, annotate_ents: bool) -> DistrictComponent:
+    return DistrictComponent(nlp, name, spans_key, annotate_ents)
+
+
+@Language.factory(
+    "zx_officials",
+    default_config={"spans_key": "zx_officials", "annotate_ents": True, "districts_key": "zx_districts"},
+)
+def make_officials(nlp: Language, name: str, spans_key: str, annotate_ents: bool, districts_key: str) -> OfficialComponent:
+    return OfficialComponent(nlp, name, spans_key, annotate_ents, districts_key)
+
+
+@Language.factory("zx_brands", default_config={"spans_key": "zx_brands", "annotate_ents": True})
+def make_brands(nlp: Language, name: str, spans_key: str, annotate_ents: bool) -> BrandComponent:
+    return BrandComponent(nlp, name, spans_key, annotate_ents)
+
+
+@Language.factory("zx_quantities", default_config={"spans_key": "zx_quantities", "annotate_ents": True})
+def make_quantities(nlp: Language, name: str, spans_key: str, annotate_ents: bool) -> QuantityComponent:
+    return QuantityComponent(nlp, name, spans_key, annotate_ents)
+
+
+@Language.factory(
+    "zx_dates", default_config={"spans_key": "zx_dates", "annotate_ents": True, "reference_date": None}
+)
+def make_dates(nlp: Language, name: str, spans_key: str, annotate_ents: bool, reference_date: str | None) -> DateComponent:
+    return DateComponent(nlp, name, spans_key, annotate_ents, reference_date)
+
+
+@Language.factory("zx_documents", default_config={"spans_key": "zx_documents", "annotate_ents": True})
+def make_documents(nlp: Language, name: str, spans_key: str, annotate_ents: bool) -> DocumentComponent:
+    return DocumentComponent(nlp, name, spans_key, annotate_ents)
+

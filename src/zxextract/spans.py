@@ -1,0 +1,105 @@
+"""Putting character-offset hits onto a Doc as exact token spans.
+
+Rule-based extractors work on characters, the segmenter on words: when a
+segmenter boundary cuts through an entity (pkuseg may glue ``区政协主席`` or
+split ``舒茂全`` oddly), the tokens are split so that every entity is an exact
+token span, in "pkuseg" and "char" mode alike.  Splitting tokens invalidates
+the token indices of spans already stored, so every span group and the
+entities are re-anchored by their character offsets afterwards.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+def _slot(span: Span, name: str) -> tuple:
+    # spaCy keys plain Span._ values by character range alone; two bindings on one range
+    # (``区委常委、常务副区长章榕``) need the label and span id in the key as well.
+    return ("zx", name, span.start_char, span.end_char, span.label, span.id)
+
+
+def _getter(name: str):
+    return lambda span: span.doc.user_data.get(_slot(span, name))
+
+
+def _setter(name: str):
+    def set_value(span: Span, value: Any) -> None:
+        span.doc.user_data[_slot(span, name)] = value
+
+    return set_value
+
+
+for _name in ("zx", "zx_article"):  # the entity's fields (a record's to_dict()); its article index
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, getter=_getter(_name), setter=_setter(_name))
+
+_Anchor = tuple[int, int, str, Any, Any]  # start_char, end_char, label, kb_id, span_id
+
+
+def _anchor(span: Span) -> _Anchor:
+    return (span.start_char, span.end_char, span.label_, span.kb_id_, span.id_)
+
+
+def _restore(doc: Doc, anchor: _Anchor) -> Span:
+    start, end, label, kb_id, span_id = anchor
+    span = doc.char_span(start, end, label=label, kb_id=kb_id, span_id=span_id, alignment_mode="strict")
+    if span is None:  # cannot happen after splitting only; fail loudly rather than drop
+        raise RuntimeError(f"span {start}:{end} lost its token boundaries")
+    return span
+
+
+def ensure_boundaries(doc: Doc, cuts: Iterable[int]) -> None:
+    """Split tokens so that each character offset in ``cuts`` is a token boundary."""
+    cut_list = sorted(set(cuts))
+    if not cut_list:
+        return
+    plan: list[tuple[Any, list[str]]] = []
+    for token in doc:
+        start = token.idx
+        end = start + len(token.text)
+        i = bisect_right(cut_list, start)
+        inner = []
+        while i < len(cut_list) and cut_list[i] < end:
+            inner.append(cut_list[i])
+            i += 1
+        if inner:
+            edges = [start, *inner, end]
+            plan.append((token, [token.text[a - start : b - start] for a, b in zip(edges, edges[1:])]))
+    if not plan:
+        return
+    groups = {key: [_anchor(s) for s in group] for key, group in doc.spans.items()}
+    ents = [_anchor(s) for s in doc.ents]
+    with doc.retokenize() as retokenizer:
+        for token, pieces in plan:
+            retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))
+    for key, anchors in groups.items():
+        doc.spans[key] = [_restore(doc, a) for a in anchors]
+    doc.ents = [_restore(doc, a) for a in ents]
+
+
+def add_entity_spans(
+    doc: Doc,
+    key: str,
+    label: str,
+    items: Sequence[tuple[int, int, dict, int | None]],
+    annotate_ents: bool = True,
+) -> list[Span]:
+    """Store (start, end, fields, article index) items as ``doc.spans[key]`` and, without overlaps, ``doc.ents``."""
+    ensure_boundaries(doc, (edge for start, end, _, _ in items for edge in (start, end)))
+    spans = []
+    for number, (start, end, fields, article) in enumerate(items):
+        span = doc.char_span(start, end, label=label, span_id=number + 1, alignment_mode="strict")
+        if span is None:  # empty or whitespace-edged hit: nothing to anchor
+            continue
+        span._.zx = fields
+        span._.zx_article = article
+        spans.append(span)
+    doc.spans[key] = spans
+    if annotate_ents:
+        doc.ents = filter_spans([*doc.ents, *spans])
+    return spans

@@ -1,0 +1,96 @@
+"""The pipeline's tokenizer: normalize the OCR page, then segment it with spaCy's Chinese tokenizer.
+
+Normalizing inside the tokenizer means ``spacy.load(models_path)(raw)`` gives
+the same Doc as :func:`zxextract.parse`: the Doc's text is the normalized
+page, and ``doc.user_data`` keeps the raw input and the offset map so every
+span can be mapped back to the raw input (:func:`raw_offsets`).
+"""
+
+from __future__ import annotations
+
+from array import array
+from pathlib import Path
+from typing import Any, Iterable
+
+from spacy.lang.zh import ChineseTokenizer, Segmenter
+from spacy.tokens import Doc
+from spacy.util import DummyTokenizer, registry
+from spacy.vocab import Vocab
+
+from .normalize import normalize
+
+RAW_KEY = "zx_raw"
+OFFSETS_KEY = "zx_offsets"
+
+
+@registry.tokenizers("zxextract.Tokenizer.v1")
+def create_tokenizer(segmenter: str = "pkuseg"):
+    """Config entry point: ``[nlp.tokenizer] @tokenizers = "zxextract.Tokenizer.v1"``."""
+
+    def make(nlp: Any) -> "NormalizingTokenizer":
+        return NormalizingTokenizer(nlp.vocab, segmenter=segmenter)
+
+    return make
+
+
+class NormalizingTokenizer(DummyTokenizer):
+    """spaCy's ChineseTokenizer over normalized text; ``segmenter`` is "pkuseg" or "char"."""
+
+    def __init__(self, vocab: Vocab, segmenter: str = "pkuseg") -> None:
+        if segmenter not in (Segmenter.pkuseg.value, Segmenter.char.value):
+            raise ValueError(f"segmenter must be 'pkuseg' or 'char', not {segmenter!r}")
+        self.vocab = vocab
+        self.segmenter = segmenter
+        self.inner = ChineseTokenizer(vocab, segmenter=Segmenter(segmenter))
+
+    def __call__(self, text: str) -> Doc:
+        if not isinstance(text, str):
+            raise TypeError(f"the tokenizer takes str, not {type(text).__name__}")
+        norm = normalize(text)
+        doc = self.inner(norm.text)
+        doc.user_data[RAW_KEY] = text
+        doc.user_data[OFFSETS_KEY] = norm.offsets.tobytes()
+        return doc
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
+        for text in texts:
+            yield self(text)
+
+    def initialize(self, get_examples=None, *, nlp=None, pkuseg_model: str | None = None, pkuseg_user_dict: str | None = "default") -> None:
+        """Load a pkuseg model directory (and a user dictionary file) into the segmenter."""
+        self.inner.initialize(get_examples, nlp=nlp, pkuseg_model=pkuseg_model, pkuseg_user_dict=pkuseg_user_dict)
+
+    def add_words(self, words: Iterable[str]) -> None:
+        """Make entity names single tokens (the pkuseg user dictionary); a no-op for "char"."""
+        if self.segmenter == Segmenter.pkuseg.value:
+            self.inner.pkuseg_update_user_dict(sorted(set(words)))
+
+    def to_disk(self, path: str | Path, **kwargs: Any) -> None:
+        self.inner.to_disk(path, **kwargs)
+
+    def from_disk(self, path: str | Path, **kwargs: Any) -> "NormalizingTokenizer":
+        # The saved cfg names the segmenter it was built with; the configured one wins,
+        # and "char" skips loading the pkuseg model altogether.
+        if self.segmenter == Segmenter.pkuseg.value:
+            self.inner.from_disk(path, **kwargs)
+            self.inner.segmenter = self.segmenter
+        return self
+
+    def to_bytes(self, **kwargs: Any) -> bytes:
+        return self.inner.to_bytes(**kwargs)
+
+    def from_bytes(self, data: bytes, **kwargs: Any) -> "NormalizingTokenizer":
+        if self.segmenter == Segmenter.pkuseg.value:
+            self.inner.from_bytes(data, **kwargs)
+            self.inner.segmenter = self.segmenter
+        return self
+
+
+def raw_offsets(doc: Doc) -> array | None:
+    """The raw index of each character of ``doc.text``, or None when the Doc was not normalized here."""
+    data = doc.user_data.get(OFFSETS_KEY)
+    if data is None:
+        return None
+    offsets = array("q")
+    offsets.frombytes(data)
+    return offsets
