@@ -8,11 +8,14 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from .records import Article, Brand, Credit, Date, District, Document, Official, Quantity
+
+if TYPE_CHECKING:
+    from .extractor import Extractor
 
 __version__ = "0.1.0"
-
-from .extractor import Extractor, load  # noqa: E402
-from .records import Article, Brand, Credit, Date, District, Document, Official, Quantity  # noqa: E402
 
 __all__ = [
     "Article",
@@ -30,8 +33,19 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str) -> Any:
+    # spaCy and the pipeline load on first use, so `import zxextract` stays cheap.
+    if name in ("Extractor", "load"):
+        from . import extractor
+
+        return getattr(extractor, name)
+    raise AttributeError(f"module 'zxextract' has no attribute {name!r}")
+
+
 @lru_cache(maxsize=1)
-def _default_extractor() -> Extractor:
+def _default_extractor() -> "Extractor":
+    from .extractor import load
+
     return load()
 
 
