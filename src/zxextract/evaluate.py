@@ -26,9 +26,12 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .extractor import Extractor, load
 from .records import Article, Brand, Credit, Date, District, Document, Official, Quantity
+
+if TYPE_CHECKING:
+    from .extractor import Extractor
 
 Key = Hashable
 
@@ -186,12 +189,16 @@ def read_predictions(path: str | Path) -> Iterator[Article]:
                     raise ValueError(f"{path}:{number}: not an Article record: {err}") from err
 
 
-def _predict(pages: dict[str, str], pages_dir: Path, extractor: Extractor) -> Iterator[Article]:
+def _predict(pages: dict[str, str], pages_dir: Path, extractor: Extractor | None) -> Iterator[Article]:
     """Run the extractor on every page (doc_id → page file name), after checking that all exist."""
     paths = {doc_id: pages_dir / name for doc_id, name in pages.items()}
     missing = [str(path) for path in paths.values() if not path.is_file()]
     if missing:
         raise FileNotFoundError(f"page file(s) named by the gold not found: {', '.join(missing)}")
+    if extractor is None:
+        from .extractor import load  # spaCy loads only when pages are to be parsed
+
+        extractor = load()
     texts = ((doc_id, path.read_text(encoding="utf-8")) for doc_id, path in paths.items())
     for _, articles in extractor.pipe(texts):
         yield from articles
@@ -255,7 +262,7 @@ def evaluate(
     gold = _read_gold(gold_dir)
     if predictions is None:
         pages = {doc_id: page for doc_id, (page, _) in gold.items()}
-        predictions = _predict(pages, Path(pages_dir) if pages_dir is not None else gold_dir, extractor or load())
+        predictions = _predict(pages, Path(pages_dir) if pages_dir is not None else gold_dir, extractor)
     elif isinstance(predictions, (str, Path)):
         predictions = read_predictions(predictions)
     gold_articles = {doc_id: articles for doc_id, (_, articles) in gold.items()}
