@@ -65,8 +65,10 @@ def _tree_rows(lines: list[str]) -> list[tuple[str, ...]]:
         if depth == 0:
             province = name
         parent = parents[depth - 1] if depth else ""
-        if depth == 1 and code == parents[0]:
-            parents[1] = code  # a municipality repeats itself as its own prefecture
+        if (depth == 1 and code == parents[0]) or "行政区划" in name:
+            # a municipality repeating itself as prefecture, or a "直辖行政区划" placeholder:
+            # not a place, so its children hang on its parent
+            parents[depth] = parent
             continue
         parents[depth] = code
         short = short if len(short) >= 2 and short != name else ""
