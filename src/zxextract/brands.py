@@ -1,0 +1,395 @@
+"""Brands: named programmes, platforms, campaigns, mechanisms, studios and product brands.
+
+A brand is rarely marked as such; a newspaper quotes it and lets the context
+say what it is.  So a quoted phrase counts only with evidence (SCHEMA.md):
+
+* a type noun after it, possibly behind a short modifier
+  (``“智汇聚力”委员工作室``, ``“33618”现代制造业集群体系``, ``“12415”的产业体系``);
+  a run of quotes (``“A”“B”等精准普法活动``) shares that noun;
+* a verb of building or using before it (``打造“乡村直播间”``), unless a
+  catch-phrase head follows (``打造“六个新高地”目标``);
+* a name that itself ends with a type noun (``“邵家坝小院”``, ``“六大攻坚行动”``);
+* the ``A·B`` naming pattern of brand families (``“界别·心力汇”``);
+* a brand noun right before it (``公用品牌“巴味渝珍”``);
+* a known brand (``rules/brands.jsonl``), whose ``name·X`` forms are its sub-brands.
+
+Quoted speech (sentence punctuation), emphasis quotes (no such context),
+enumerations compressed into one quote (``“…”五大行动``) and category labels
+after a list (``等“金招牌”``) are not brands.  Unquoted studio names are taken
+from ``X委员工作室`` when X is not generic (``文艺界别``, ``法院``).
+
+All vocabularies are rows (``to_rows``/``from_rows``/``add``) so a rules file
+or a saved spaCy pipeline can carry them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, Optional
+
+import regex
+
+from .records import Brand, Hit
+
+KINDS = frozenset({"platform", "studio", "campaign", "mechanism", "brand", "other"})
+SCOPES = frozenset({"generic", "head", "boundary"})
+# Kinds whose noun, ending a quoted name, is enough to make it a brand (“邵家坝小院”).
+_SELF_NAMING = frozenset({"platform", "studio", "campaign"})
+_MAX_NAME = 25  # longer quotes are sentences
+_MAX_MODIFIER = 8  # “33618”现代制造业集群体系
+_MAX_MODIFIER_DE = 4  # “直播+电商”的营销模式, not “理论+实践”的沉浸式体验模式
+_NUMERALS = "一二两三四五六七八九十百千万"
+
+_SPEECH = regex.compile(r"[，,。；;：:！!？?…]")
+_DOTS = regex.compile(r"\s*[·•・‧∙･]\s*")
+_SPACE = regex.compile(r"(?<![A-Za-z0-9])\s+|\s+(?![A-Za-z0-9])")
+_JOINER = regex.compile(r"(?:、|和|与|及|以及|或)?")
+_COUNT = regex.compile(rf"(?:\d+|[{_NUMERALS}]+)[个大项类种]")
+_CATEGORY_BEFORE = regex.compile(rf"”(?:等|(?:\d+|[{_NUMERALS}]+)[个大项类种])$")
+_ALONE_COUNT = regex.compile(rf"[{_NUMERALS}]+[大个项条]?")  # “十大”, “四大”
+_NUMERAL_START = regex.compile(rf"[{_NUMERALS}]")
+_MODIFIER_CHAR = r"(?:(?![的了是在和与及把将对为被让])[\p{Han}A-Za-z0-9+])"
+_DOUBLE = "“”\""
+_SINGLE_PAIR = regex.compile(r"‘([^‘’“”\n]{1,20})’")
+
+
+def canonical(name: str) -> str:
+    """The SCHEMA name: no surrounding quotes or spaces, inner quotes as ‘’, middle dot as ``·``."""
+    name = name.strip().strip("“”\"‘’'「」『』").strip()
+    name = name.replace("“", "‘").replace("”", "’").replace("「", "‘").replace("」", "’")
+    name = _DOTS.sub("·", name)
+    return _SPACE.sub("", name)
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """Longest first, so that ``委员工作室`` wins over ``工作室`` at the same position."""
+    return "|".join(regex.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+
+def _read_lines(name: str) -> Iterator[list[str]]:
+    """Tab-separated fields of a packaged rules file, comments and blank lines skipped."""
+    text = resources.files("zxextract").joinpath(f"rules/{name}").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield line.rstrip("\n").split("\t")
+
+
+@dataclass
+class _Quote:
+    """A quoted stretch: outer offsets, and whether it lists a category after 等 or a count."""
+
+    start: int
+    end: int
+    category: bool = False
+
+    @property
+    def inner(self) -> tuple[int, int]:
+        return self.start + 1, self.end - 1
+
+
+@dataclass
+class _Compiled:
+    """Regexes built from the vocabularies, rebuilt after every ``add``."""
+
+    known: regex.Pattern
+    head: regex.Pattern
+    verb_before: regex.Pattern
+    brand_before: regex.Pattern
+    self_naming: regex.Pattern
+    catch_head: regex.Pattern
+    studio: regex.Pattern
+    boundary: regex.Pattern
+    generic: regex.Pattern
+
+
+@dataclass
+class BrandFinder:
+    """Finds brands in normalized text; vocabularies are plain data, extendable by rows."""
+
+    known: dict[str, tuple[str, Optional[str]]] = field(default_factory=dict)  # name → (kind, parent)
+    nouns: dict[str, str] = field(default_factory=dict)  # type noun → kind
+    verbs: set[str] = field(default_factory=set)
+    blockers: dict[str, set[str]] = field(default_factory=lambda: {s: set() for s in SCOPES})
+    _compiled: Optional[_Compiled] = field(default=None, repr=False, compare=False)
+
+    # ----------------------------------------------------------------- rows
+
+    @classmethod
+    def default(cls) -> "BrandFinder":
+        """The packaged vocabularies (``rules/brands.jsonl``, ``brand_nouns.tsv``, ``brand_verbs.tsv``, ``brand_blockers.tsv``)."""
+        return cls.from_rows(default_rows())
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[dict[str, Any]]) -> "BrandFinder":
+        finder = cls()
+        finder.add(rows)
+        return finder
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """Every rule as a row; ``from_rows(to_rows())`` rebuilds an equal finder."""
+        rows: list[dict[str, Any]] = []
+        rows += [{"type": "brand", "name": n, "kind": k, "parent": p} for n, (k, p) in sorted(self.known.items())]
+        rows += [{"type": "brand", "noun": n, "kind": k} for n, k in sorted(self.nouns.items())]
+        rows += [{"type": "brand", "verb": v} for v in sorted(self.verbs)]
+        rows += [{"type": "brand", "blocker": w, "scope": s} for s in sorted(self.blockers) for w in sorted(self.blockers[s])]
+        return rows
+
+    def add(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Add or override rules.  A row has one of ``name`` (a known brand, with ``kind``
+        and optional ``parent``), ``noun`` (with ``kind``), ``verb``, or ``blocker`` (with
+        ``scope``: generic, head or boundary).  ``type`` is ignored (the rules-file router)."""
+        for row in rows:
+            kind = row.get("kind", "other")
+            if ("name" in row or "noun" in row) and kind not in KINDS:
+                raise ValueError(f"brand rule {row}: kind must be one of {sorted(KINDS)}")
+            if "name" in row:
+                self.known[canonical(row["name"])] = (kind, row.get("parent"))
+            elif "noun" in row:
+                self.nouns[row["noun"]] = kind
+            elif "verb" in row:
+                self.verbs.add(row["verb"])
+            elif "blocker" in row:
+                scope = row.get("scope", "generic")
+                if scope not in SCOPES:
+                    raise ValueError(f"brand rule {row}: scope must be one of {sorted(SCOPES)}")
+                self.blockers[scope].add(row["blocker"])
+            elif "#" not in row:
+                raise ValueError(f"brand rule {row}: needs one of name, noun, verb, blocker")
+        self._compiled = None
+
+    def words(self) -> Iterator[str]:
+        """Known names, for a segmenter's user dictionary."""
+        yield from self.known
+
+    # ---------------------------------------------------------------- regexes
+
+    @property
+    def _re(self) -> _Compiled:
+        if self._compiled is None:
+            nouns = _alternation(self.nouns) or r"(?!)"
+            self_naming = _alternation(n for n, k in self.nouns.items() if k in _SELF_NAMING) or r"(?!)"
+            studios = _alternation(n for n, k in self.nouns.items() if k == "studio") or r"(?!)"
+            brand_nouns = _alternation(n for n, k in self.nouns.items() if k == "brand") or r"(?!)"
+            name_char = r"[\p{Han}A-Za-z0-9‘’+]"
+            self._compiled = _Compiled(
+                known=regex.compile(
+                    rf"(?P<base>{_alternation(self.known) or '(?!)'})"
+                    rf"(?:·(?P<sub>{name_char}{{1,12}}?)(?={nouns}|[^\p{{Han}}A-Za-z0-9‘’+]|$))?"
+                ),
+                head=regex.compile(rf"(?P<de>的)?(?P<mod>{_MODIFIER_CHAR}{{0,{_MAX_MODIFIER}}}?)(?P<noun>{nouns})"),
+                verb_before=regex.compile(rf"(?:{_alternation(self.verbs) or '(?!)'})了?$"),
+                brand_before=regex.compile(rf"(?:{brand_nouns})$"),
+                self_naming=regex.compile(rf"(?P<noun>{self_naming})$"),
+                catch_head=regex.compile(rf"的?(?:{_alternation(self.blockers['head']) or '(?!)'})"),
+                studio=regex.compile(rf"(?P<run>\p{{Han}}{{1,12}}?)(?P<noun>{studios})"),
+                boundary=regex.compile(_alternation(self.blockers["boundary"] | self.verbs) or r"(?!)"),
+                generic=regex.compile(_alternation(self.blockers["generic"]) or r"(?!)"),
+            )
+        return self._compiled
+
+    # ----------------------------------------------------------------- finding
+
+    def find(self, text: str) -> list[Hit]:
+        """Brand hits in normalized text, in text order; offsets into ``text``."""
+        hits: list[Hit] = []
+        quoted: list[tuple[int, int]] = []  # every quote, accepted or not: unquoted rules skip them
+        pos = 0
+        for para in text.split("\n"):
+            end = pos + len(para)
+            quotes = _double_quotes(text, pos, end)
+            quoted += [(q.start, q.end) for q in quotes]
+            hits += self._quoted_hits(text, pos, quotes)
+            pos = end + 1
+        accepted = [(h.start, h.end) for h in hits]
+        singles = [q for m in _SINGLE_PAIR.finditer(text) if not _inside(m.start(), m.end(), accepted)
+                   for q in [_Quote(m.start(), m.end())]]
+        single_hits = self._quoted_hits(text, 0, singles)
+        hits += single_hits
+        quoted += [(q.start, q.end) for q in singles]
+        accepted += [(h.start, h.end) for h in single_hits]
+        hits += [h for h in self._known_hits(text) if not _overlaps(h.start, h.end, accepted)]
+        hits += [h for h in self._studio_hits(text) if not _overlaps(h.start, h.end, quoted)]
+        unique = {(h.start, h.end, h.entity.name): h for h in hits}
+        return sorted(unique.values(), key=lambda h: (h.start, h.end))
+
+    def _quoted_hits(self, text: str, floor: int, quotes: list[_Quote]) -> list[Hit]:
+        """Brands among quotes of one paragraph (``floor`` is where it starts)."""
+        hits: list[Hit] = []
+        for run in _runs(text, quotes):
+            hits += self._judge_run(text, floor, run)
+        return hits
+
+    def _judge_run(self, text: str, floor: int, run: list[_Quote]) -> list[Hit]:
+        """Decide a run of adjacent quotes together: they share the context before and after."""
+        re = self._re
+        before = text[max(floor, run[0].start - 8):run[0].start]
+        if _CATEGORY_BEFORE.search(before):  # “A”“B”等“金招牌”, “A”…4个“一件事”: a category label
+            for q in run:
+                q.category = True
+        after = run[-1].end
+        tail = _COUNT.match(text, after + (text.startswith("等", after)))
+        counted = tail is not None
+        head_at = tail.end() if tail else after + (text.startswith("等", after))
+        category_name = None
+        if head_at < len(text) and text[head_at] == "“":
+            nxt = _quote_at(text, head_at)
+            if nxt is not None:
+                category_name = canonical(text[nxt.start:nxt.end])
+                head_at = nxt.end
+        head = re.head.match(text, head_at)
+        if head and not self._heads(text, head):
+            head = None
+        noun_kind = self.nouns[head["noun"]] if head else None
+        parent_from_list = category_name if head and head["noun"].endswith("子品牌") and category_name in self.known else None
+        verb = re.verb_before.search(before) is not None
+        appositive = re.brand_before.search(before) is not None
+        catch = re.catch_head.match(text, after) is not None
+        hits = []
+        for q in run:
+            s, e = q.inner
+            raw_name = text[s:e]
+            name = canonical(raw_name)
+            known = self._known_of(name)
+            if known is not None:
+                kind, parent = known
+            elif not self._name_shaped(name) or q.category:
+                continue
+            elif counted and len(run) == 1:  # “A、B、C”五大行动: an enumeration, not a name
+                continue
+            elif head is not None or appositive:
+                kind, parent = noun_kind or "brand", parent_from_list
+            elif "·" in name.strip("·"):
+                kind, parent = "other", None
+            elif (m := re.self_naming.search(name)) and len(name) - len(m["noun"]) >= 2:
+                kind, parent = self.nouns[m["noun"]], None
+            elif verb and not catch and len(name) >= 3 and not _NUMERAL_START.match(name) and name not in self.nouns:
+                kind, parent = "other", None
+            else:
+                continue
+            if kind == "studio":
+                name = self._studio_name(name)
+                if not name:
+                    continue
+            hits.append(Hit(q.start, q.end, Brand(name=name, parent=parent, kind=kind, text=text[q.start:q.end])))
+        return hits
+
+    def _known_of(self, name: str) -> Optional[tuple[str, Optional[str]]]:
+        """(kind, parent) of a known brand or of a sub-brand ``known·X``."""
+        if name in self.known:
+            return self.known[name]
+        base, dot, sub = name.partition("·")
+        if dot and sub and base in self.known:
+            return self.known[base][0], base
+        return None
+
+    def _name_shaped(self, name: str) -> bool:
+        """Not a sentence, not empty, not a bare count (“十大”) or a bare type noun (“小院”)."""
+        return 0 < len(name) <= _MAX_NAME and not _SPEECH.search(name) and not _ALONE_COUNT.fullmatch(name)
+
+    def _heads(self, text: str, head: regex.Match) -> bool:
+        """Whether a type noun found after a quote is its head: a short modifier between them,
+        no catch-phrase head inside it (“大综合一体化”城市综合治理体制机制), and the noun not
+        the appositive of a next quote (“土特产”贴上市级公用品牌“巴味渝珍”)."""
+        mod = head["mod"]
+        if len(mod) > (_MAX_MODIFIER_DE if head["de"] else _MAX_MODIFIER) or self._re.catch_head.search(mod):
+            return False
+        return not (mod and text.startswith("“", head.end()))
+
+    def _studio_name(self, name: str) -> str:
+        """``艺渡阳光委员工作室`` → ``艺渡阳光``; a generic description (``文艺界别``) → ''."""
+        m = self._re.studio.fullmatch(name)
+        if m is None:
+            return name
+        base = m["run"]
+        return "" if self._re.generic.search(base) else base
+
+    def _known_hits(self, text: str) -> Iterator[Hit]:
+        """Known brands and their ``name·X`` sub-brands, quoted or not."""
+        for m in self._re.known.finditer(text):
+            base = m["base"]
+            kind, parent = self.known[base]
+            if m["sub"]:
+                name, parent = f"{base}·{m['sub']}", base
+            else:
+                name = base
+            yield Hit(m.start(), m.end(), Brand(name=name, parent=parent, kind=kind, text=m[0]))
+
+    def _studio_hits(self, text: str) -> Iterator[Hit]:
+        """Unquoted ``X委员工作室``: X from the last boundary word on, if proper (not generic)."""
+        re = self._re
+        for m in re.studio.finditer(text):
+            run = m["run"]
+            cut = max((b.end() for b in re.boundary.finditer(run)), default=0)
+            name = run[cut:]
+            if 2 <= len(name) <= 8 and not re.generic.search(name) and not _NUMERAL_START.match(name):
+                start = m.start("run") + cut
+                yield Hit(start, m.end(), Brand(name=name, kind="studio", text=text[start:m.end()]))
+
+
+def default_rows() -> list[dict[str, Any]]:
+    """Rows of the packaged rules files."""
+    rows: list[dict[str, Any]] = []
+    text = resources.files("zxextract").joinpath("rules/brands.jsonl").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        row = json.loads(line) if line.strip() else None
+        if row and "#" not in row:
+            rows.append({"type": "brand", **row})
+    rows += [{"type": "brand", "noun": noun, "kind": kind} for noun, kind in _read_lines("brand_nouns.tsv")]
+    rows += [{"type": "brand", "verb": fields[0]} for fields in _read_lines("brand_verbs.tsv")]
+    rows += [{"type": "brand", "blocker": word, "scope": scope} for word, scope in _read_lines("brand_blockers.tsv")]
+    return rows
+
+
+def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def _double_quotes(text: str, start: int, end: int) -> list[_Quote]:
+    """Double-quote pairs of one paragraph.
+
+    Curly quotes that alternate “…” pair by orientation.  When OCR broke the
+    orientation (“X“, ”X”, a lost quote), consecutive quote marks pair when
+    what lies between them could be a name (no sentence punctuation).
+    """
+    marks = [i for i in range(start, end) if text[i] in _DOUBLE]
+    opens = [text[i] != "”" for i in marks]
+    if all(o == (k % 2 == 0) for k, o in enumerate(opens)) and len(marks) % 2 == 0:
+        return [_Quote(marks[k], marks[k + 1] + 1) for k in range(0, len(marks), 2)]
+    quotes: list[_Quote] = []
+    k = 0
+    while k + 1 < len(marks):
+        a, b = marks[k], marks[k + 1]
+        inner = text[a + 1:b]
+        if inner and len(inner) <= _MAX_NAME and not _SPEECH.search(inner):
+            quotes.append(_Quote(a, b + 1))
+            k += 2
+        else:
+            k += 1
+    return quotes
+
+
+def _quote_at(text: str, pos: int) -> Optional[_Quote]:
+    """The quote opening at ``pos`` (a category after a list: ``等“渝事好商量”子品牌``)."""
+    close = text.find("”", pos + 1, pos + 2 + _MAX_NAME)
+    return _Quote(pos, close + 1) if close > 0 and "\n" not in text[pos:close] else None
+
+
+def _runs(text: str, quotes: list[_Quote]) -> Iterator[list[_Quote]]:
+    """Quotes side by side (``“A”“B”``, ``“A”、“B”``) form one run."""
+    run: list[_Quote] = []
+    for q in quotes:
+        if run and _JOINER.fullmatch(text, run[-1].end, q.start):
+            run.append(q)
+            continue
+        if run:
+            yield run
+        run = [q]
+    if run:
+        yield run
