@@ -1,0 +1,133 @@
+"""The ``zxextract`` command: extract pages to JSON Lines, evaluate against gold."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from .batch import JsonlOutput, Outcome, RunError, Settings, Summary, extract_to_jsonl
+from .io import Source, discover
+
+EXIT_INTERRUPTED = 130  # the shell's code for SIGINT
+
+
+@click.group()
+@click.version_option(package_name="zxextract")
+def main() -> None:
+    """Typed records from OCR pages of Chinese CPPCC (政协) newspapers."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
+              help="JSONL file (local engine) or folder of part files (dask engine).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
+@click.option("--rules", multiple=True, type=click.Path(exists=True, dir_okay=False), help="JSONL rules file (repeatable).")
+@click.option("--segmenter", type=click.Choice(["pkuseg", "char"]), default="pkuseg", show_default=True)
+@click.option("--resume", is_flag=True, help="Keep records already written and skip their pages (local engine).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler (default: a LocalCluster of --workers processes).")
+@click.option("--partitions", type=click.IntRange(min=1), help="Dask partitions (default: about 100 pages each).")
+@click.option("--send-bytes", is_flag=True, help="Dask: read files on this machine and ship their bytes to the workers.")
+def extract(
+    paths: tuple[str, ...],
+    out: Path,
+    workers: int,
+    rules: tuple[str, ...],
+    segmenter: str,
+    resume: bool,
+    engine: str,
+    scheduler: str | None,
+    partitions: int | None,
+    send_bytes: bool,
+) -> None:
+    """Extract the articles of PATH... (files, folders of *.txt, - for stdin).
+
+    Writes one Article JSON per line; inputs that cannot be read or parsed go
+    to OUT.errors (dask: OUT/errors.jsonl) and stderr, and the exit status is 1.
+    """
+    if engine == "local" and (scheduler or partitions or send_bytes):
+        raise click.UsageError("--scheduler, --partitions and --send-bytes need --engine dask")
+    if engine == "dask" and resume:
+        raise click.UsageError("--resume works with --engine local only")
+    if engine == "dask" and out.is_file():
+        raise click.UsageError(f"{out} is a file; --engine dask writes a folder")
+    if engine == "local" and out.is_dir():
+        raise click.UsageError(f"{out} is a folder; --engine local writes a JSONL file")
+    sources = discover(paths)
+    settings = Settings(rules=tuple(str(Path(r).resolve()) for r in rules), segmenter=segmenter)
+    with tqdm(total=len(sources), unit="page", file=sys.stderr, disable=len(sources) <= 1) as bar:
+
+        def report(outcome: Outcome) -> None:
+            bar.update()
+            if outcome.error is not None:
+                bar.write(f"error: {outcome.path}: {outcome.error}", file=sys.stderr)
+
+        try:
+            if engine == "local":
+                with JsonlOutput(out, resume=resume) as output:
+                    bar.update(len(sources) - len(output.todo(sources)))
+                    summary = extract_to_jsonl(sources, output, settings, workers, report)
+            else:
+                summary = _extract_dask(sources, out, settings, workers, scheduler, partitions, send_bytes, report)
+        except KeyboardInterrupt:
+            bar.close()
+            click.echo(f"interrupted; {out} is unchanged" + ("; rerun with --resume to continue" if engine == "local" else ""), err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except RunError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(summary.line(), err=True)
+    sys.exit(1 if summary.errors else 0)
+
+
+def _extract_dask(
+    sources: list[Source],
+    out: Path,
+    settings: Settings,
+    workers: int,
+    scheduler: str | None,
+    partitions: int | None,
+    send_bytes: bool,
+    report: Callable[[Outcome], None],
+) -> Summary:
+    """Import Dask only for this engine: it is an optional extra."""
+    try:
+        from .distributed import connect, extract_to_dir
+    except ImportError as error:
+        raise click.ClickException(f"--engine dask needs the dask extra (pip install 'zxextract[dask]'): {error}") from None
+    with connect(scheduler, workers) as client:
+        return extract_to_dir(sources, out, settings, client, partitions, send_bytes, report)
+
+
+@main.command()
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--pages", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of the pages the gold names (default: beside the gold files).")
+@click.option("--pred", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Score this JSONL export instead of running the pipeline.")
+@click.option("--errors", "error_type", metavar="TYPE", help="Also list false positives and negatives of TYPE (e.g. officials).")
+@click.option("--rules", multiple=True, type=click.Path(exists=True, dir_okay=False), help="JSONL rules file (repeatable).")
+@click.option("--segmenter", type=click.Choice(["pkuseg", "char"]), default="pkuseg", show_default=True)
+def evaluate(gold_dir: Path, pages: Path | None, pred: Path | None, error_type: str | None, rules: tuple[str, ...], segmenter: str) -> None:
+    """Score the pipeline (or --pred) against the gold files in GOLD_DIR."""
+    from .evaluate import evaluate as score, format_errors, format_table
+
+    if pred is not None and (rules or pages):
+        raise click.UsageError("--pred scores a finished export; --rules and --pages apply to a pipeline run")
+    extractor = None
+    if pred is None:
+        from .extractor import load
+
+        extractor = load(rules=list(rules), segmenter=segmenter)
+    try:
+        scores = score(gold_dir, pages_dir=pages, predictions=pred, extractor=extractor)
+        click.echo(format_table(scores))
+        if error_type:
+            click.echo()
+            click.echo(format_errors(scores, error_type))
+    except (FileNotFoundError, ValueError) as error:
+        raise click.ClickException(str(error)) from None
