@@ -1,0 +1,67 @@
+"""Calendar dates written with numbers: ``8月24日``, ``2023年4月``, ``2022年以来``, ``今年6月底``.
+
+A year needs four digits (``2023年``, ``二〇二三年``) so durations (``20年``,
+``连续3年``) are not dates; a month needs 1–12 right before 月 (``两个月`` is a
+duration).  Plan names (``十五五``) have no 年/月/日 and never match; anything
+inside 《》 is skipped.  ``今年``/``去年``/``明年`` before a month resolve the year
+only when a reference date is given: the page alone does not say which year.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import regex
+
+from .numerals import parse_chinese
+from .records import Date, Hit
+
+_RELATIVE_YEARS = {"前年": -2, "去年": -1, "今年": 0, "明年": 1}
+_MONTH_DAY = r"(?P<month>1[0-2]|0?[1-9])月(?:(?P<day>3[01]|[12]\d|0?[1-9])[日号])?"
+_PATTERN = regex.compile(
+    r"(?P<title>《[^《》\n]*》)"  # consumed and skipped: dates in titles do not count
+    r"|(?:(?<![\d.])(?P<year>1[89]\d\d|20\d\d)|(?<![零〇一二三四五六七八九])(?P<cnyear>[零〇一二三四五六七八九]{4}))年"
+    rf"(?:{_MONTH_DAY})?"
+    rf"|(?P<rel>前年|去年|今年|明年)?(?<![\d.个]){_MONTH_DAY}"
+)
+# The second day of a range (8月22日至24日), which takes its month from the first.
+_DAY_RANGE = regex.compile(r"[至到—\-~～](?P<day>3[01]|[12]\d|0?[1-9])[日号]")
+_SUFFIX = regex.compile(r"份|底|初|末|中旬|上旬|下旬")
+
+
+class DateFinder:
+    """Finds dates in normalized text."""
+
+    def find(self, text: str, reference_date: datetime.date | None = None) -> list[Hit]:
+        """Dates in ``text``, in order; a day range ``8月22日至24日`` gives two dates."""
+        hits: list[Hit] = []
+        for match in _PATTERN.finditer(text):
+            if match["title"]:
+                continue
+            year, month, day = _year(match, reference_date), _int(match["month"]), _int(match["day"])
+            end = match.end()
+            suffix = _SUFFIX.match(text, end)
+            if suffix and month is not None and day is None:
+                end = suffix.end()
+            hits.append(Hit(match.start(), end, Date(year, month, day, text=text[match.start() : end])))
+            second = _DAY_RANGE.match(text, end) if day is not None else None
+            if second:
+                start = second.start("day")
+                hits.append(Hit(start, second.end(), Date(year, month, int(second["day"]), text=text[start : second.end()])))
+        return hits
+
+
+def _int(digits: str | None) -> int | None:
+    return None if digits is None else int(digits)
+
+
+def _year(match: regex.Match[str], reference_date: datetime.date | None) -> int | None:
+    """The written year, or a relative one resolved against ``reference_date``."""
+    if match["year"]:
+        return int(match["year"])
+    if match["cnyear"]:
+        value = parse_chinese(match["cnyear"])
+        return None if value is None else int(value)
+    if match["rel"] and reference_date is not None:
+        return reference_date.year + _RELATIVE_YEARS[match["rel"]]
+    return None

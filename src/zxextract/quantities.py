@@ -1,0 +1,180 @@
+"""Quantities: a numeral with a measure word or unit (``约18万吨``, ``2.5万余人``, ``-200°C至1000°C``).
+
+One compiled regex finds ``[qualifier] number [至 number] [余|多] unit [qualifier]``;
+each match is then checked against the exclusions of SCHEMA.md (years, ordinals,
+the article 一, names in short quotes or 《》, idioms).  Measure words come from
+``rules/units.tsv`` (see docs/quantities.md) so a spaCy component can save and
+reload them with :meth:`QuantityFinder.to_rows` / :meth:`QuantityFinder.from_rows`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+
+import regex
+
+from .numerals import NUMBER_PATTERN, parse_number
+from .records import Hit, Quantity
+
+UnitRow = tuple[str, str, str]  # (surface, unit or "-" for a non-measure noun, "any" | "arabic")
+NOT_A_UNIT = "-"
+NUMERALS_ANY = "any"
+NUMERALS_ARABIC = "arabic"
+
+# Qualifiers printed before the number, longest first, mapped to the forms SCHEMA.md lists.
+_BEFORE = {
+    "超过": "超", "达到": "达", "共计": "共", "累计": "累计", "大约": "约", "将近": "近", "接近": "近",
+    "多达": "达", "高达": "达", "约": "约", "近": "近", "超": "超", "达": "达", "共": "共", "逾": "超",
+}
+_AFTER = ("左右", "以上", "以下", "以内")
+# 共/累计 earlier in the clause also qualify its first quantity (全区共安排重大项目198项);
+# 共 inside a word (公共, 共同, 共享 ...) does not.
+_CLAUSE_QUALIFIER = regex.compile(r"累计|共计|合计|总计|(?<![公中])共(?![同享建治产青识赢商谋筑促育富鸣振融进])")
+_CLAUSE_CANONICAL = {"累计": "累计", "共计": "共", "合计": "共", "总计": "共", "共": "共"}
+_CLAUSE_END = regex.compile(r"[，,。；;！!？?：:\n]")
+# Short quotes without sentence punctuation are names or terms (“30市州区县”, “六个新高地”).
+_NAME_QUOTE = regex.compile(r"“[^“”\n，,。；;！!？?]{1,30}”|‘[^‘’\n，,。；;！!？?]{1,30}’")
+_BOOK_TITLE = regex.compile(r"《[^《》\n]*》")
+_YEAR = regex.compile(r"-?(?:1[89]\d\d|20\d\d|[零〇一二三四五六七八九]{4})")
+_MAGNITUDES = frozenset("十百千万亿")
+_IDIOM_NEXT = frozenset("百千万")
+_ARTICLES = frozenset({"一", "二"})
+
+# A numeral that does not continue another one (1,200 / 十九) nor follow 第 or 届 (ordinals:
+# 第四季度, 十一届三次会议); Arabic ones may carry the minus of -200°C.
+_NUMBER = (
+    r"(?:(?<![\dA-Za-z第届]|\d[.,])(?:(?<![\dA-Za-z.])-)?(?=\d)"
+    r"|(?<![零〇一二两三四五六七八九十百千万亿数几第届])(?=[数几零〇一二两三四五六七八九十百千万亿]))"
+    rf"(?:{NUMBER_PATTERN})"
+)
+
+
+def _read_rows(text: str) -> list[UnitRow]:
+    """Rows of a units TSV; ``#`` lines are comments."""
+    rows: list[UnitRow] = []
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            surface, unit, numerals = line.split("\t")
+            rows.append((surface, unit, numerals))
+    return rows
+
+
+@lru_cache(maxsize=1)
+def _default_rows() -> tuple[UnitRow, ...]:
+    text = resources.files("zxextract").joinpath("rules/units.tsv").read_text(encoding="utf-8")
+    return tuple(_read_rows(text))
+
+
+class QuantityFinder:
+    """Finds quantities in normalized text with a given table of measure words."""
+
+    def __init__(self, rows: Iterable[UnitRow]) -> None:
+        self._rows: list[UnitRow] = []
+        self._units: dict[str, tuple[str, bool]] = {}
+        for surface, unit, numerals in rows:
+            if numerals not in (NUMERALS_ANY, NUMERALS_ARABIC) or not surface or not unit:
+                raise ValueError(f"bad unit row: {(surface, unit, numerals)!r}")
+            self._rows.append((surface, unit, numerals))
+            self._units[surface] = (unit, numerals == NUMERALS_ARABIC)
+        units = "|".join(regex.escape(s) for s in sorted(self._units, key=len, reverse=True))
+        before = "|".join(sorted(_BEFORE, key=len, reverse=True))
+        self._pattern = regex.compile(
+            rf"(?P<before>{before}|上(?=[百千万亿]))?"
+            rf"(?P<n1>{_NUMBER})"
+            rf"(?:(?P<u1>{units})?[至到\-~～—](?P<n2>{_NUMBER}))?"
+            rf"(?P<hedge>[余多])?"
+            rf"(?P<unit>{units})"
+            rf"(?P<after>{'|'.join(_AFTER)})?"
+        )
+
+    @classmethod
+    def default(cls) -> QuantityFinder:
+        """The finder with the packaged ``rules/units.tsv``."""
+        return cls(_default_rows())
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Iterable[str]]) -> QuantityFinder:
+        """Rebuild a finder from :meth:`to_rows` output (e.g. lists read back from JSON)."""
+        return cls(tuple(row) for row in rows)  # type: ignore[misc]
+
+    def to_rows(self) -> list[UnitRow]:
+        """The unit table, in file order, for serialization."""
+        return list(self._rows)
+
+    def find(self, text: str) -> list[Hit]:
+        """Quantities in ``text``, in order, with offsets into ``text``."""
+        masked = _masked(text)
+        hits: list[Hit] = []
+        clause_start = 0  # where the current clause (or the text after the last quantity) begins
+        for match in self._pattern.finditer(text):
+            quantity = self._quantity(match, text)
+            if quantity is None or masked[match.start("n1")]:
+                continue
+            start = match.start("before") if match["before"] else match.start("n1")
+            end = match.end()
+            if quantity.qualifier is None:
+                quantity.qualifier = _clause_qualifier(text, clause_start, start)
+            quantity.text = text[start:end]
+            hits.append(Hit(start, end, quantity))
+            clause_start = end
+        return hits
+
+    def _quantity(self, match: regex.Match[str], text: str) -> Quantity | None:
+        """The Quantity a match denotes, or None when an exclusion applies."""
+        unit, arabic_only = self._units[match["unit"]]
+        if unit == NOT_A_UNIT:
+            return None
+        numerals = [n for n in (match["n1"], match["n2"]) if n]
+        if match["u1"] and self._units[match["u1"]][0] != unit:
+            return None
+        if arabic_only and not all(n.lstrip("-")[0].isdigit() for n in numerals):
+            return None
+        if unit == "年" and any(_YEAR.fullmatch(n) for n in numerals):
+            return None  # 2023年 is a date
+        if not match["n2"] and match["n1"] in _ARTICLES:
+            return None  # 一场, 一个: an article, not a count
+        if _is_set_phrase(match["n1"], unit, text, match.end("unit")):
+            return None
+        try:
+            values = [_signed_value(n) for n in numerals]
+        except ValueError:
+            return None  # 一一, 三四: not a numeral after all
+        qualifier = match["hedge"] or match["after"] or (_BEFORE[match["before"]] if match["before"] in _BEFORE else match["before"])
+        return Quantity(value=values[0], value_max=values[1] if len(values) > 1 else None, unit=unit, qualifier=qualifier)
+
+
+def _signed_value(numeral: str) -> float | None:
+    """parse_number with the leading minus of ``-200°C``."""
+    if numeral.startswith("-"):
+        value = parse_number(numeral[1:])
+        return None if value is None else -value
+    return parse_number(numeral)
+
+
+def _is_set_phrase(numeral: str, unit: str, text: str, unit_end: int) -> bool:
+    """A bare magnitude in an idiom or a scale adjective: 千家万户, 千方百计, 千亿级 (but 千名 counts)."""
+    if not set(numeral) <= _MAGNITUDES:
+        return False
+    return unit == "级" or (unit_end < len(text) and text[unit_end] in _IDIOM_NEXT)
+
+
+def _masked(text: str) -> bytearray:
+    """1 for each character inside 《》 or a short quoted name, where numbers are not quantities."""
+    masked = bytearray(len(text))
+    for pattern in (_BOOK_TITLE, _NAME_QUOTE):
+        for m in pattern.finditer(text):
+            masked[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+    return masked
+
+
+def _clause_qualifier(text: str, clause_start: int, number_start: int) -> str | None:
+    """共/累计 earlier in the same clause and after the previous quantity."""
+    window_start = clause_start
+    for end in _CLAUSE_END.finditer(text, clause_start, number_start):
+        window_start = end.end()
+    found = None
+    for m in _CLAUSE_QUALIFIER.finditer(text, window_start, number_start):
+        found = m.group()
+    return None if found is None else _CLAUSE_CANONICAL[found]
