@@ -10,7 +10,7 @@ import pytest
 
 from zxextract.districts import DistrictFinder, main_district
 from zxextract.normalize import normalize
-from zxextract.records import District, Hit
+from zxextract.records import District
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = sorted((ROOT / "tests" / "data" / "gold").glob("*.json"))
