@@ -52,7 +52,6 @@ _CATEGORY_BEFORE = regex.compile(rf"”(?:等|(?:\d+|[{_NUMERALS}]+)[个大项�
 _ALONE_COUNT = regex.compile(rf"[{_NUMERALS}]+[大个项条]?")  # “十大”, “四大”
 _NUMERAL_START = regex.compile(rf"[{_NUMERALS}]")
 _MODIFIER_CHAR = r"(?:(?![的了是在和与及把将对为被让])[\p{Han}A-Za-z0-9+])"
-_DOUBLE = "“”\""
 _SINGLE_PAIR = regex.compile(r"‘([^‘’“”\n]{1,20})’")
 
 
@@ -98,10 +97,12 @@ class _Compiled:
     head: regex.Pattern
     verb_before: regex.Pattern
     brand_before: regex.Pattern
+    noun: regex.Pattern
     self_naming: regex.Pattern
     catch_head: regex.Pattern
     studio: regex.Pattern
     boundary: regex.Pattern
+    verb_start: regex.Pattern
     generic: regex.Pattern
 
 
@@ -177,15 +178,17 @@ class BrandFinder:
             self._compiled = _Compiled(
                 known=regex.compile(
                     rf"(?P<base>{_alternation(self.known) or '(?!)'})"
-                    rf"(?:·(?P<sub>{name_char}{{1,12}}?)(?={nouns}|[^\p{{Han}}A-Za-z0-9‘’+]|$))?"
+                    rf"(?:·(?P<sub>{name_char}{{1,16}}))?"
                 ),
                 head=regex.compile(rf"(?P<de>的)?(?P<mod>{_MODIFIER_CHAR}{{0,{_MAX_MODIFIER}}}?)(?P<noun>{nouns})"),
                 verb_before=regex.compile(rf"(?:{_alternation(self.verbs) or '(?!)'})了?$"),
                 brand_before=regex.compile(rf"(?:{brand_nouns})$"),
+                noun=regex.compile(nouns),
                 self_naming=regex.compile(rf"(?P<noun>{self_naming})$"),
                 catch_head=regex.compile(rf"的?(?:{_alternation(self.blockers['head']) or '(?!)'})"),
                 studio=regex.compile(rf"(?P<run>\p{{Han}}{{1,12}}?)(?P<noun>{studios})"),
                 boundary=regex.compile(_alternation(self.blockers["boundary"] | self.verbs) or r"(?!)"),
+                verb_start=regex.compile(_alternation(self.verbs | {w for w in self.blockers["boundary"] if len(w) > 1}) or r"(?!)"),
                 generic=regex.compile(_alternation(self.blockers["generic"]) or r"(?!)"),
             )
         return self._compiled
@@ -246,7 +249,7 @@ class BrandFinder:
         parent_from_list = category_name if head and head["noun"].endswith("子品牌") and category_name in self.known else None
         verb = re.verb_before.search(before) is not None
         appositive = re.brand_before.search(before) is not None
-        catch = re.catch_head.match(text, after) is not None
+        catch = re.catch_head.match(text, after) is not None or text.startswith("的", after)
         hits = []
         for q in run:
             s, e = q.inner
@@ -263,9 +266,10 @@ class BrandFinder:
                 kind, parent = noun_kind or "brand", parent_from_list
             elif "·" in name.strip("·"):
                 kind, parent = "other", None
-            elif (m := re.self_naming.search(name)) and len(name) - len(m["noun"]) >= 2:
+            elif not self._phrase_like(name) and (m := re.self_naming.search(name)) and len(name) - len(m["noun"]) >= 2:
                 kind, parent = self.nouns[m["noun"]], None
-            elif verb and not catch and len(name) >= 3 and not _NUMERAL_START.match(name) and name not in self.nouns:
+            elif (verb and not catch and len(name) >= 3 and not _NUMERAL_START.match(name)
+                  and name not in self.nouns and not self._phrase_like(name)):
                 kind, parent = "other", None
             else:
                 continue
@@ -289,6 +293,10 @@ class BrandFinder:
         """Not a sentence, not empty, not a bare count (“十大”) or a bare type noun (“小院”)."""
         return 0 < len(name) <= _MAX_NAME and not _SPEECH.search(name) and not _ALONE_COUNT.fullmatch(name)
 
+    def _phrase_like(self, name: str) -> bool:
+        """An enumeration (``宜居、宜业``) or a verb phrase (``搭建协商平台``): weak context is not enough."""
+        return "、" in name or self._re.verb_start.match(name) is not None
+
     def _heads(self, text: str, head: regex.Match) -> bool:
         """Whether a type noun found after a quote is its head: a short modifier between them,
         no catch-phrase head inside it (“大综合一体化”城市综合治理体制机制), and the noun not
@@ -307,15 +315,17 @@ class BrandFinder:
         return "" if self._re.generic.search(base) else base
 
     def _known_hits(self, text: str) -> Iterator[Hit]:
-        """Known brands and their ``name·X`` sub-brands, quoted or not."""
+        """Known brands and their ``name·X`` sub-brands, wherever no quoted brand covers them."""
         for m in self._re.known.finditer(text):
-            base = m["base"]
+            base, end = m["base"], m.end("base")
             kind, parent = self.known[base]
-            if m["sub"]:
-                name, parent = f"{base}·{m['sub']}", base
-            else:
-                name = base
-            yield Hit(m.start(), m.end(), Brand(name=name, parent=parent, kind=kind, text=m[0]))
+            name = base
+            if m["sub"]:  # 渝事好商量·委员进小院协商平台: the sub-name ends where its type noun starts
+                nouns = list(self._re.noun.finditer(m["sub"], overlapped=True))
+                cut = min((n.start() for n in nouns if n.end() == max(x.end() for x in nouns)), default=len(m["sub"]))
+                if cut:
+                    name, parent, end = f"{base}·{m['sub'][:cut]}", base, m.start("sub") + cut
+            yield Hit(m.start(), end, Brand(name=name, parent=parent, kind=kind, text=text[m.start():end]))
 
     def _studio_hits(self, text: str) -> Iterator[Hit]:
         """Unquoted ``X委员工作室``: X from the last boundary word on, if proper (not generic)."""
@@ -354,25 +364,27 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 def _double_quotes(text: str, start: int, end: int) -> list[_Quote]:
     """Double-quote pairs of one paragraph.
 
-    Curly quotes that alternate “…” pair by orientation.  When OCR broke the
-    orientation (“X“, ”X”, a lost quote), consecutive quote marks pair when
-    what lies between them could be a name (no sentence punctuation).
+    Neighbouring marks “…” pair first.  Marks OCR left with the wrong
+    orientation (“X“, ”X”) pair next, when what lies between them could be
+    a name (no sentence punctuation); a closing and an opening mark (”…“)
+    never pair: between them is running text.
     """
-    marks = [i for i in range(start, end) if text[i] in _DOUBLE]
-    opens = [text[i] != "”" for i in marks]
-    if all(o == (k % 2 == 0) for k, o in enumerate(opens)) and len(marks) % 2 == 0:
-        return [_Quote(marks[k], marks[k + 1] + 1) for k in range(0, len(marks), 2)]
+    marks = [i for i in range(start, end) if text[i] in "“”"]
+    used: set[int] = set()
     quotes: list[_Quote] = []
-    k = 0
-    while k + 1 < len(marks):
-        a, b = marks[k], marks[k + 1]
-        inner = text[a + 1:b]
-        if inner and len(inner) <= _MAX_NAME and not _SPEECH.search(inner):
-            quotes.append(_Quote(a, b + 1))
-            k += 2
-        else:
-            k += 1
-    return quotes
+    for proper in (True, False):
+        for a, b in zip(marks, marks[1:]):
+            if a in used or b in used:
+                continue
+            if proper:
+                pairs = text[a] == "“" and text[b] == "”"
+            else:
+                inner = text[a + 1:b]
+                pairs = text[a] == text[b] and 0 < len(inner) <= _MAX_NAME and not _SPEECH.search(inner)
+            if pairs:
+                used |= {a, b}
+                quotes.append(_Quote(a, b + 1))
+    return sorted(quotes, key=lambda q: q.start)
 
 
 def _quote_at(text: str, pos: int) -> Optional[_Quote]:
