@@ -197,38 +197,35 @@ class BrandFinder:
 
     def find(self, text: str) -> list[Hit]:
         """Brand hits in normalized text, in text order; offsets into ``text``."""
+        quoted = bytearray(len(text))  # inside any quote: unquoted rules stay out
+        accepted = bytearray(len(text))  # inside a quoted brand: known names there are part of it
         hits: list[Hit] = []
-        quoted: list[tuple[int, int]] = []  # every quote, accepted or not: unquoted rules skip them
         pos = 0
         for para in text.split("\n"):
-            end = pos + len(para)
-            quotes = _double_quotes(text, pos, end)
-            quoted += [(q.start, q.end) for q in quotes]
-            hits += self._quoted_hits(text, pos, quotes)
-            pos = end + 1
-        accepted = [(h.start, h.end) for h in hits]
-        singles = [q for m in _SINGLE_PAIR.finditer(text) if not _inside(m.start(), m.end(), accepted)
-                   for q in [_Quote(m.start(), m.end())]]
-        single_hits = self._quoted_hits(text, 0, singles)
-        hits += single_hits
-        quoted += [(q.start, q.end) for q in singles]
-        accepted += [(h.start, h.end) for h in single_hits]
-        hits += [h for h in self._known_hits(text) if not _overlaps(h.start, h.end, accepted)]
-        hits += [h for h in self._studio_hits(text) if not _overlaps(h.start, h.end, quoted)]
+            hits += self._quoted_hits(text, _double_quotes(text, pos, pos + len(para)), quoted, accepted)
+            pos += len(para) + 1
+        singles = [_Quote(m.start(), m.end()) for m in _SINGLE_PAIR.finditer(text) if not all(accepted[m.start():m.end()])]
+        hits += self._quoted_hits(text, singles, quoted, accepted)
+        hits += [h for h in self._known_hits(text) if not any(accepted[h.start:h.end])]
+        hits += [h for h in self._studio_hits(text) if not any(quoted[h.start:h.end])]
         unique = {(h.start, h.end, h.entity.name): h for h in hits}
         return sorted(unique.values(), key=lambda h: (h.start, h.end))
 
-    def _quoted_hits(self, text: str, floor: int, quotes: list[_Quote]) -> list[Hit]:
-        """Brands among quotes of one paragraph (``floor`` is where it starts)."""
+    def _quoted_hits(self, text: str, quotes: list[_Quote], quoted: bytearray, accepted: bytearray) -> list[Hit]:
+        """Brands among quotes, marking what the quotes and the brands cover."""
         hits: list[Hit] = []
+        for q in quotes:
+            quoted[q.start:q.end] = b"\x01" * (q.end - q.start)
         for run in _runs(text, quotes):
-            hits += self._judge_run(text, floor, run)
+            hits += self._judge_run(text, run)
+        for h in hits:
+            accepted[h.start:h.end] = b"\x01" * (h.end - h.start)
         return hits
 
-    def _judge_run(self, text: str, floor: int, run: list[_Quote]) -> list[Hit]:
+    def _judge_run(self, text: str, run: list[_Quote]) -> list[Hit]:
         """Decide a run of adjacent quotes together: they share the context before and after."""
         re = self._re
-        before = text[max(floor, run[0].start - 8):run[0].start]
+        before = text[max(0, run[0].start - 8):run[0].start].rpartition("\n")[2]
         if _CATEGORY_BEFORE.search(before):  # “A”“B”等“金招牌”, “A”…4个“一件事”: a category label
             for q in run:
                 q.category = True
@@ -351,14 +348,6 @@ def default_rows() -> list[dict[str, Any]]:
     rows += [{"type": "brand", "verb": fields[0]} for fields in _read_lines("brand_verbs.tsv")]
     rows += [{"type": "brand", "blocker": word, "scope": scope} for word, scope in _read_lines("brand_blockers.tsv")]
     return rows
-
-
-def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= start and end <= e for s, e in spans)
-
-
-def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start < e and s < end for s, e in spans)
 
 
 def _double_quotes(text: str, start: int, end: int) -> list[_Quote]:

@@ -1,0 +1,215 @@
+"""Brand recognition: each rule on short texts, canonical names, rule rows, and the seed pages vs gold."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from zxextract.brands import BrandFinder, canonical, default_rows
+from zxextract.normalize import normalize
+from zxextract.records import Brand, Hit
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = sorted((ROOT / "tests" / "data" / "gold").glob("*.json"))
+
+
+@pytest.fixture(scope="module")
+def finder() -> BrandFinder:
+    return BrandFinder.default()
+
+
+def names(finder: BrandFinder, text: str) -> list[str]:
+    return [h.entity.name for h in finder.find(text)]
+
+
+def brands(finder: BrandFinder, text: str) -> list[tuple[str, str | None, str]]:
+    return [(h.entity.name, h.entity.parent, h.entity.kind) for h in finder.find(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a type noun after the quote, possibly behind a short modifier
+        ("依托“石榴籽”委员工作室开展调研。", [("石榴籽", None, "studio")]),
+        ("建立“双月协商”工作机制。", [("双月协商", None, "mechanism")]),
+        ("构建“2468”现代产业集群体系。", [("2468", None, "mechanism")]),
+        ("围绕全区“567”的产业体系，", [("567", None, "mechanism")]),
+        ("开展“送法下乡”系列活动。", [("送法下乡", None, "campaign")]),
+        ("建设“花椒之乡”品牌。", [("花椒之乡", None, "brand")]),
+        # a run of quotes shares the noun; a category label after 等/a count does not count
+        ("开展“法律进工地”“法律进乡村”等普法活动。",
+         [("法律进工地", None, "campaign"), ("法律进乡村", None, "campaign")]),
+        ("开发“掌上办”“指尖查”2个“一网通”应用平台。",
+         [("掌上办", None, "platform"), ("指尖查", None, "platform")]),
+        ("迭代升级“院坝好商量”等“渝事好商量”子品牌。",
+         [("院坝好商量", "渝事好商量", "brand"), ("渝事好商量", None, "platform")]),
+        # a brand noun before the quote
+        ("贴上区域公用品牌“武陵山珍”等“金招牌”。", [("武陵山珍", None, "brand")]),
+        # a verb of building or using
+        ("打造“金沙研学基地”，吸引游客。", [("金沙研学基地", None, "other")]),
+        ("依托“乡情驿家”建成12个服务点。", [("乡情驿家", None, "other")]),
+        # a name ending with its type noun
+        ("委员们在“黄桷坪小院”协商。", [("黄桷坪小院", None, "platform")]),
+        ("谋划实施“三大攻坚行动”，", [("三大攻坚行动", None, "campaign")]),
+        # the A·B pattern of brand families
+        ("深化“界别·同心圆”建设。", [("界别·同心圆", None, "other")]),
+        # single quotes inside speech
+        ("他说：“今年签约‘繁星’项目20个。”", [("繁星", None, "campaign")]),
+    ],
+)
+def test_quoted_name_in_context(finder: BrandFinder, text: str, expected: list) -> None:
+    assert brands(finder, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("用好“渝事好商量·‘綦’乐融融”协商平台。", [("渝事好商量·‘綦’乐融融", "渝事好商量", "platform")]),
+        ("通过渝事好商量·院坝协商平台建设，", [("渝事好商量·院坝", "渝事好商量", "platform")]),
+        ("参加渝事好商量协商活动。", [("渝事好商量", None, "platform")]),
+        ("加快“数字政协·智慧履职”建设。", [("数字政协·智慧履职", "数字政协", "platform")]),
+    ],
+)
+def test_known_brands_and_sub_brands(finder: BrandFinder, text: str, expected: list) -> None:
+    assert brands(finder, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("这多亏了金竹园委员工作室。", ["金竹园"]),
+        ("刘广介绍，金竹园委员工作室将持续发挥作用。", ["金竹园"]),
+        ("“金竹园委员工作室”正式挂牌。", ["金竹园"]),  # quoted: the studio noun is stripped too
+        # generic descriptions and verbs before the noun are not names
+        ("建立文艺界别委员工作室。", []),
+        ("近日，区政协法院委员工作室联合公安局。", []),
+        ("持续建设委员工作室，注重委员工作室作用发挥，不断增加委员工作室的温度。", []),
+        ("全区建成52个委员工作室，民建委员工作室也在其中。", []),
+        ("在一次工作室例会上，", []),
+    ],
+)
+def test_unquoted_and_generic_studios(finder: BrandFinder, text: str, expected: list[str]) -> None:
+    assert names(finder, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“我们要继续扎实推动锶盐产业做大做优做强。”廖文丽希望",  # quoted speech
+        "他表示：“搭建协商平台很有意义。”",  # speech that mentions a type noun
+        "坚决做到“两个维护”，为经济发展“提味增鲜”，达到“双赢”。",  # catch-phrases without context
+        "为社区治理插上数字“翅膀”，走进百姓“心坎”。",  # emphasis quotes
+        "打造“六个新高地”目标任务，打造“一室”、联系“一界”。",  # verb, but catch-phrase head or counted
+        "打造“宜居、宜业、宜游”。打造“宜居宜业”的城市。",  # verb, but an enumeration / modifier
+        "创新推出“助千企、引千商、促千项”三大行动，",  # one quote compressing a counted enumeration
+        "当前“大综合一体化”城市综合治理体制机制，",  # a catch-phrase head inside the modifier
+        "让更多“土特产”贴上市级公用品牌“巴山果”，",  # the noun belongs to the next quote
+        "是重大战略的“十大”行动之一。荣昌：“小院”托起新希望",  # bare count, bare type noun
+        "以“理论+实践”的沉浸式体验模式开展活动。",  # 的 + long modifier: a description
+    ],
+)
+def test_not_brands(finder: BrandFinder, text: str) -> None:
+    assert [n for n in names(finder, text) if n != "巴山果"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("在”智汇聚力”委员工作室例会上。", ["智汇聚力"]),  # both marks closing
+        ("打造“乡村直播间“，紧跟市场。", ["乡村直播间"]),  # both marks opening
+        ("他说：“很好。”随后参加“智汇聚力“委员工作室活动。", ["智汇聚力"]),  # a broken pair after speech
+        ("用好“渝事好商量”“院坝会“等平台。", ["渝事好商量", "院坝会"]),
+    ],
+)
+def test_ocr_broken_quotes(finder: BrandFinder, text: str, expected: list[str]) -> None:
+    assert names(finder, text) == expected
+
+
+def test_hit_offsets_and_surface_text(finder: BrandFinder) -> None:
+    text = "建立“双月协商”工作机制。"
+    (hit,) = finder.find(text)
+    assert hit == Hit(2, 8, Brand(name="双月协商", parent=None, kind="mechanism", text="“双月协商”"))
+    assert text[hit.start:hit.end] == hit.entity.text
+
+
+@pytest.mark.parametrize(
+    ("surface", "name"),
+    [
+        ("“渝事好商量·“涪”务面对面”", "渝事好商量·‘涪’务面对面"),
+        ("渝事好商量 • 南岸实践", "渝事好商量·南岸实践"),
+        (" “义渡360” ", "义渡360"),
+        ("「书香政协・碚加同心」", "书香政协·碚加同心"),
+        ("Smart City 工作室", "Smart City工作室"),
+    ],
+)
+def test_canonical(surface: str, name: str) -> None:
+    assert canonical(surface) == name
+
+
+def test_rows_round_trip() -> None:
+    finder = BrandFinder.default()
+    rows = finder.to_rows()
+    assert rows == BrandFinder.from_rows(rows).to_rows()
+    assert all(row["type"] == "brand" for row in rows)
+    assert {"type": "brand", "name": "渝事好商量", "kind": "platform", "parent": None} in rows
+    assert {"type": "brand", "noun": "委员工作室", "kind": "studio"} in rows
+    assert len(rows) == len({json.dumps(r, sort_keys=True, ensure_ascii=False) for r in default_rows()})
+
+
+def test_extension_by_rows() -> None:
+    finder = BrandFinder.default()
+    text = "区政协用好“有事多商量”，组建“青年说”宣讲团，参加有事多商量·街巷议事。"
+    assert names(finder, text) == ["有事多商量"]  # verb context only
+    finder.add([
+        {"type": "brand", "name": "有事多商量", "kind": "platform"},
+        {"type": "brand", "noun": "宣讲团", "kind": "campaign"},
+    ])
+    assert brands(finder, text) == [
+        ("有事多商量", None, "platform"),
+        ("青年说", None, "campaign"),
+        ("有事多商量·街巷议事", "有事多商量", "platform"),
+    ]
+    finder.add([{"type": "brand", "blocker": "金竹", "scope": "generic"}])
+    assert names(finder, "金竹园委员工作室") == []
+
+
+@pytest.mark.parametrize(
+    "row",
+    [{"type": "brand", "name": "X", "kind": "thing"}, {"type": "brand", "blocker": "X", "scope": "odd"}, {"type": "brand"}],
+)
+def test_bad_rows_are_rejected(row: dict) -> None:
+    with pytest.raises(ValueError):
+        BrandFinder.from_rows([row])
+
+
+def _gold_and_found(finder: BrandFinder, gold_path: Path) -> tuple[set[str], set[str]]:
+    raw = (ROOT / "seeds" / gold_path.name.removesuffix(".json")).read_text(encoding="utf-8")
+    gold = {canonical(b) for a in json.loads(gold_path.read_text(encoding="utf-8"))["articles"] for b in a["brands"]}
+    return gold, {canonical(h.entity.name) for h in finder.find(normalize(raw).text)}
+
+
+@pytest.mark.parametrize("gold_path", GOLD, ids=[p.name for p in GOLD])
+def test_seed_page_brands_close_to_gold(finder: BrandFinder, gold_path: Path) -> None:
+    gold, found = _gold_and_found(finder, gold_path)
+    tp = len(gold & found)
+    f1 = 2 * tp / (len(gold) + len(found)) if gold or found else 1.0
+    assert f1 >= 0.9, (sorted(found - gold), sorted(gold - found))
+
+
+def test_seed_pages_micro_f1(finder: BrandFinder) -> None:
+    tp = fp = fn = 0
+    for gold_path in GOLD:
+        gold, found = _gold_and_found(finder, gold_path)
+        tp, fp, fn = tp + len(gold & found), fp + len(found - gold), fn + len(gold - found)
+    assert 2 * tp / (2 * tp + fp + fn) >= 0.97
+
+
+def test_linear_time(finder: BrandFinder) -> None:
+    page = normalize((ROOT / "seeds" / GOLD[3].name.removesuffix(".json")).read_text(encoding="utf-8")).text
+    finder.find(page)
+    started = time.perf_counter()
+    finder.find(page * 20)
+    assert time.perf_counter() - started < 2.0
