@@ -1,6 +1,7 @@
 """Calendar dates written with numbers: ``8月24日``, ``2023年4月``, ``2022年以来``, ``今年6月底``.
 
-A year needs four digits (``2023年``, ``二〇二三年``) so durations (``20年``,
+A year needs four digits (``2023年``, ``二〇二三年``; after a Chinese year the
+month and day may be Chinese too: ``二〇二三年五月十日``) so durations (``20年``,
 ``连续3年``) are not dates; a month needs 1–12 right before 月 (``两个月`` is a
 duration).  Plan names (``十五五``) have no 年/月/日 and never match; anything
 inside 《》 is skipped.  ``今年``/``去年``/``明年`` before a month resolve the year
@@ -18,10 +19,14 @@ from .records import Date, Hit
 
 _RELATIVE_YEARS = {"前年": -2, "去年": -1, "今年": 0, "明年": 1}
 _MONTH_DAY = r"(?P<month>1[0-2]|0?[1-9])月(?:(?P<day>3[01]|[12]\d|0?[1-9])[日号])?"
+_CN_MONTH_DAY = (
+    r"(?P<cnmonth>十[一二]?|[一二三四五六七八九])月"
+    r"(?:(?P<cnday>三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])日)?"
+)
 _PATTERN = regex.compile(
     r"(?P<title>《[^《》\n]*》)"  # consumed and skipped: dates in titles do not count
     r"|(?:(?<![\d.])(?P<year>1[89]\d\d|20\d\d)|(?<![零〇一二三四五六七八九])(?P<cnyear>[零〇一二三四五六七八九]{4}))年"
-    rf"(?:{_MONTH_DAY})?"
+    rf"(?:{_MONTH_DAY}|{_CN_MONTH_DAY})?"
     rf"|(?P<rel>前年|去年|今年|明年)?(?<![\d.个]){_MONTH_DAY}"
 )
 # The second day of a range (8月22日至24日), which takes its month from the first.
@@ -38,7 +43,8 @@ class DateFinder:
         for match in _PATTERN.finditer(text):
             if match["title"]:
                 continue
-            year, month, day = _year(match, reference_date), _int(match["month"]), _int(match["day"])
+            year = _year(match, reference_date)
+            month, day = _int(match["month"] or match["cnmonth"]), _int(match["day"] or match["cnday"])
             end = match.end()
             suffix = _SUFFIX.match(text, end)
             if suffix and month is not None and day is None:
@@ -51,8 +57,15 @@ class DateFinder:
         return hits
 
 
-def _int(digits: str | None) -> int | None:
-    return None if digits is None else int(digits)
+def _int(numeral: str | None) -> int | None:
+    """An Arabic or Chinese month or day number."""
+    if numeral is None:
+        return None
+    if numeral.isdigit():
+        return int(numeral)
+    value = parse_chinese(numeral)
+    assert value is not None  # the pattern admits no vague numerals
+    return int(value)
 
 
 def _year(match: regex.Match[str], reference_date: datetime.date | None) -> int | None:

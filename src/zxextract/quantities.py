@@ -15,7 +15,7 @@ from importlib import resources
 
 import regex
 
-from .numerals import NUMBER_PATTERN, parse_number
+from .numerals import HEDGES, NUMBER_PATTERN, parse_number
 from .records import Hit, Quantity
 
 UnitRow = tuple[str, str, str]  # (surface, unit or "-" for a non-measure noun, "any" | "arabic")
@@ -97,7 +97,7 @@ class QuantityFinder:
     @classmethod
     def from_rows(cls, rows: Iterable[Iterable[str]]) -> QuantityFinder:
         """Rebuild a finder from :meth:`to_rows` output (e.g. lists read back from JSON)."""
-        return cls(tuple(row) for row in rows)  # type: ignore[misc]
+        return cls((surface, unit, numerals) for surface, unit, numerals in rows)
 
     def to_rows(self) -> list[UnitRow]:
         """The unit table, in file order, for serialization."""
@@ -135,13 +135,15 @@ class QuantityFinder:
             return None  # 2023年 is a date
         if not match["n2"] and match["n1"] in _ARTICLES:
             return None  # 一场, 一个: an article, not a count
-        if _is_set_phrase(match["n1"], unit, text, match.end("unit")):
+        if _is_set_phrase(match["n1"], unit, text, match.start("n1"), match.end("unit")):
             return None
         try:
             values = [_signed_value(n) for n in numerals]
         except ValueError:
             return None  # 一一, 三四: not a numeral after all
-        qualifier = match["hedge"] or match["after"] or (_BEFORE[match["before"]] if match["before"] in _BEFORE else match["before"])
+        inner = next((ch for ch in match["n1"] if ch in HEDGES), None)  # 400余万吨
+        before = _BEFORE.get(match["before"], match["before"])
+        qualifier = match["hedge"] or inner or match["after"] or before
         return Quantity(value=values[0], value_max=values[1] if len(values) > 1 else None, unit=unit, qualifier=qualifier)
 
 
@@ -153,11 +155,12 @@ def _signed_value(numeral: str) -> float | None:
     return parse_number(numeral)
 
 
-def _is_set_phrase(numeral: str, unit: str, text: str, unit_end: int) -> bool:
+def _is_set_phrase(numeral: str, unit: str, text: str, start: int, unit_end: int) -> bool:
     """A bare magnitude in an idiom or a scale adjective: 千家万户, 千方百计, 千亿级 (but 千名 counts)."""
     if not set(numeral) <= _MAGNITUDES:
         return False
-    return unit == "级" or (unit_end < len(text) and text[unit_end] in _IDIOM_NEXT)
+    paired = (unit_end < len(text) and text[unit_end] in _IDIOM_NEXT) or (start >= 2 and text[start - 2] in _IDIOM_NEXT)
+    return unit == "级" or paired
 
 
 def _masked(text: str) -> bytearray:
