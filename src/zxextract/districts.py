@@ -15,8 +15,8 @@ Policy (see docs/extending.md, "Districts"):
   two-character full name outside it (``兴县`` in ``振兴县域``), a township
   outside it, and the listed ``weak`` words (``长寿``, ``老城区``).  A weak form
   counts only with context: its prefecture or province right before it
-  (``成都金牛``), a ``X：`` lead opening a paragraph, or a body word right after
-  it (``长寿政协``).  A rejected form of three or more characters still hides
+  (``成都金牛``), a ``X：`` lead opening a paragraph, a body word right after
+  it (``长寿政协``), or a county listed right before it (``涪陵、长寿``).  A rejected form of three or more characters still hides
   what is inside it, because those characters are a place name.
 * A name shared by several units resolves to the one whose prefecture or
   province is written right before it (``四川省成都市金牛区``,
@@ -39,11 +39,12 @@ from zxextract.records import District, Hit
 HOME = "重庆市"
 SCORED_LEVELS = frozenset({"county", "zone"})
 _LEAD_MARK = frozenset("：:")
+_LIST_SEP = frozenset("、和与及")
 # A weak form followed by one of these names a body of that place (``长寿政协``, ``南岸区委``).
 _BODY_AFTER = regex.compile(r"(?:政协|人大|区委|县委|党委|政府|区政|县政|纪委|城区|县城|辖区|高新区|经开区)")
 # Implicit mentions: ``该区``, ``全县``, ``区委``, ``县政协`` ... ; {u} is the article district's unit word.
 _IMPLICIT = (
-    r"(?:该|本|我|全){u}(?![县域])"
+    r"(?<![安完健齐周])(?:该|本|我|全){u}(?![县域别])"
     r"|(?<![社园城小景片新辖山库矿街校厂市地郊老特灾发范护能验贸港湾岸坝区州郡省乡镇街]){u}"
     r"(?:委|人民政府|政府|政协|人大|纪委|监委|法院|检察院)"
 )
@@ -211,24 +212,21 @@ class DistrictFinder:
 
     def find(self, text: str) -> list[Hit]:
         """Districts written in ``text``, left to right, longest form first, at every level."""
-        index = self._compiled()
-        forms, prefixes = index.forms, index.prefixes
+        forms = self._compiled().forms
         hits: list[Hit] = []
-        i, n = 0, len(text)
-        while i < n:
-            surfaces = []
-            j = i + 1
-            while j <= n and text[i:j] in prefixes:
-                if text[i:j] in forms:
-                    surfaces.append(text[i:j])
-                j += 1
+        listed_end = -1  # end of the last county or zone hit, for list context
+        i = 0
+        while i < len(text):
             step = 1
-            for surface in reversed(surfaces):  # longest first
+            for surface in self._surfaces_at(text, i):
                 if surface in self._stop:
                     step = len(surface)
                     break
-                unit = self._resolve(text, i, surface, forms[surface])
+                in_list = i - 1 == listed_end and text[i - 1] in _LIST_SEP
+                unit = self._resolve(text, i, surface, forms[surface], in_list)
                 if unit is not None:
+                    if unit.level in SCORED_LEVELS:
+                        listed_end = i + len(surface)
                     hits.append(Hit(i, i + len(surface), _district(unit, surface)))
                     step = len(surface)
                     break
@@ -238,15 +236,30 @@ class DistrictFinder:
             i += step
         return hits
 
-    def _resolve(self, text: str, start: int, surface: str, forms: list[_Form]) -> Optional[Unit]:
-        """The unit ``surface`` at ``start`` denotes, or None when no reading is acceptable."""
+    def _surfaces_at(self, text: str, start: int) -> list[str]:
+        """Every known form starting at ``start``, longest first: a walk down the prefix set."""
+        index = self._compiled()
+        surfaces = []
+        end = start + 1
+        while end <= len(text) and text[start:end] in index.prefixes:
+            if text[start:end] in index.forms:
+                surfaces.append(text[start:end])
+            end += 1
+        return surfaces[::-1]
+
+    def _resolve(self, text: str, start: int, surface: str, forms: list[_Form], in_list: bool) -> Optional[Unit]:
+        """The unit ``surface`` at ``start`` denotes, or None when no reading is acceptable.
+
+        ``in_list`` says a county or zone was just listed before it (``涪陵、长寿``),
+        which is context enough for a weak form.
+        """
         end = start + len(surface)
         with_context: list[Unit] = []
         accepted: list[Unit] = []
         for form in forms:
             if self._after_ancestor(text, start, form.unit):
                 with_context.append(form.unit)
-            elif not self._is_weak(surface, form) or _has_context(text, start, end):
+            elif not self._is_weak(surface, form) or in_list or _has_context(text, start, end):
                 accepted.append(form.unit)
         if with_context:
             return with_context[0]
