@@ -12,6 +12,8 @@ below are an :class:`InputError`.  The order:
    both decode, charset-normalizer (limited to these two) picks; GB18030
    when it cannot tell.
 
+A very short GB18030 text can happen to be valid UTF-8 (``页`` is the bytes
+of ``ҳ``) and is then read as UTF-8; a real page is long enough not to.
 Other legacy encodings (Latin-1, Shift-JIS ...) are not guessed: for a
 Chinese newspaper such a guess is mojibake, and an error says more.
 UTF-16 without a BOM contains NUL bytes and is refused as binary.
@@ -21,6 +23,7 @@ The decoded text is kept as is (no newline translation), so spans index it.
 from __future__ import annotations
 
 import codecs
+import math
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -136,11 +139,14 @@ def decode(data: bytes, path: str = "<bytes>") -> str:
 
 
 def _pick_legacy(data: bytes) -> str:
-    """GB18030 or Big5 for bytes valid in both (charset-normalizer judges which reads as language)."""
+    """GB18030 or Big5 for bytes valid in both: Big5 only when charset-normalizer finds it reads strictly better.
+
+    On a tie (short texts) GB18030 wins: these papers are printed in simplified Chinese.
+    """
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data, cp_isolation=list(_LEGACY)).best()
-    return best.encoding if best is not None and best.encoding in _LEGACY else "gb18030"
+    ranks = {match.encoding: (match.chaos, -match.coherence) for match in from_bytes(data, cp_isolation=list(_LEGACY))}
+    return "big5" if "big5" in ranks and ranks["big5"] < ranks.get("gb18030", (math.inf,)) else "gb18030"
 
 
 def discover(args: Iterable[str], stdin: BinaryIO | None = None) -> list[Source]:
