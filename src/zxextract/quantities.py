@@ -85,7 +85,7 @@ class QuantityFinder:
             rf"(?P<n1>{_NUMBER})"
             rf"(?:(?P<u1>{units})?[至到\-~～—](?P<n2>{_NUMBER}))?"
             rf"(?P<hedge>[余多])?"
-            rf"(?P<unit>{units})"
+            rf"(?P<unit>(?(u1)(?P=u1)|(?:{units})))"  # 3个至5个 is a range, 3个至5名 two counts
             rf"(?P<after>{'|'.join(_AFTER)})?"
         )
 
@@ -127,8 +127,6 @@ class QuantityFinder:
         if unit == NOT_A_UNIT:
             return None
         numerals = [n for n in (match["n1"], match["n2"]) if n]
-        if match["u1"] and self._units[match["u1"]][0] != unit:
-            return None
         if arabic_only and not all(n.lstrip("-")[0].isdigit() for n in numerals):
             return None
         if unit == "年" and any(_YEAR.fullmatch(n) for n in numerals):
