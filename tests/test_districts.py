@@ -184,3 +184,9 @@ def test_seed_page_codes_match_gold(finder: DistrictFinder, gold_path: Path) -> 
     hits = finder.find(normalize(raw).text)
     predicted = {h.entity.code or "zone:" + h.entity.name for h in hits if h.entity.level in ("county", "zone")}
     assert predicted == gold
+
+
+def test_words_for_the_segmenter(finder: DistrictFinder) -> None:
+    words = set(finder.words())
+    assert {"大足区", "大足", "秀山县", "两江新区"} <= words
+    assert "长寿湖镇" not in words  # townships are not offered

@@ -30,7 +30,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 import regex
 
@@ -107,6 +107,24 @@ class _Form:
     short: bool
 
 
+def main_district(hits: Iterable[Hit], title_end: int) -> Optional[District]:
+    """An article's own district: the first written county or zone in the title, else the most frequent one.
+
+    ``hits`` are :meth:`DistrictFinder.find` results on text whose first
+    ``title_end`` characters are the title; ties go to the earliest.
+    """
+    scored = [h for h in hits if isinstance(h.entity, District) and h.entity.level in SCORED_LEVELS
+              and not h.entity.implicit]
+    if not scored:
+        return None
+    in_title = [h for h in scored if h.start < title_end]
+    if in_title:
+        return min(in_title, key=lambda h: h.start).entity
+    counts = Counter((h.entity.code, h.entity.name) for h in scored)
+    best = max(scored, key=lambda h: (counts[(h.entity.code, h.entity.name)], -h.start))
+    return best.entity
+
+
 class _Index:
     """Forms by surface string, the set of all their prefixes (a hashed trie), and ancestor names."""
 
@@ -148,6 +166,8 @@ class _Index:
 
 class DistrictFinder:
     """Finds districts in normalized text; see the module docstring for the policy."""
+
+    main_district = staticmethod(main_district)  # so a pipeline holding only the finder can call it
 
     def __init__(self, units: Iterable[Unit] = (), stop: Iterable[str] = (), weak: Iterable[str] = (),
                  home: str = HOME) -> None:
@@ -207,6 +227,12 @@ class DistrictFinder:
         if self._index is None:
             self._index = _Index(self._units, self._stop)
         return self._index
+
+    def words(self) -> Iterator[str]:
+        """Names a word segmenter should keep whole: every form of every unit above township level."""
+        for unit in self._units.values():
+            if unit.level != "township":
+                yield from (unit.name, *unit.alias, *(s for s in unit.short if len(s) >= 2))
 
     # -- recognition ----------------------------------------------------------
 
@@ -329,21 +355,3 @@ def _packaged() -> tuple[tuple[Unit, ...], tuple[str, ...], tuple[str, ...]]:
             form, kind = line.split("\t")[:2]
             (stop if kind == "stop" else weak).append(form)
     return units, tuple(stop), tuple(weak)
-
-
-def main_district(hits: Iterable[Hit], title_end: int) -> Optional[District]:
-    """An article's own district: the first written county or zone in the title, else the most frequent one.
-
-    ``hits`` are :meth:`DistrictFinder.find` results on text whose first
-    ``title_end`` characters are the title; ties go to the earliest.
-    """
-    scored = [h for h in hits if isinstance(h.entity, District) and h.entity.level in SCORED_LEVELS
-              and not h.entity.implicit]
-    if not scored:
-        return None
-    in_title = [h for h in scored if h.start < title_end]
-    if in_title:
-        return min(in_title, key=lambda h: h.start).entity
-    counts = Counter((h.entity.code, h.entity.name) for h in scored)
-    best = max(scored, key=lambda h: (counts[(h.entity.code, h.entity.name)], -h.start))
-    return best.entity
