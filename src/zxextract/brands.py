@@ -78,15 +78,10 @@ def _read_lines(name: str) -> Iterator[list[str]]:
 
 @dataclass
 class _Quote:
-    """A quoted stretch: outer offsets, and whether it lists a category after 等 or a count."""
+    """A quoted stretch, quote marks included."""
 
     start: int
     end: int
-    category: bool = False
-
-    @property
-    def inner(self) -> tuple[int, int]:
-        return self.start + 1, self.end - 1
 
 
 @dataclass
@@ -226,19 +221,14 @@ class BrandFinder:
         """Decide a run of adjacent quotes together: they share the context before and after."""
         re = self._re
         before = text[max(0, run[0].start - 8):run[0].start].rpartition("\n")[2]
-        if _CATEGORY_BEFORE.search(before):  # “A”“B”等“金招牌”, “A”…4个“一件事”: a category label
-            for q in run:
-                q.category = True
+        category = _CATEGORY_BEFORE.search(before) is not None  # “A”“B”等“金招牌”, “A”…4个“一件事”
         after = run[-1].end
-        tail = _COUNT.match(text, after + (text.startswith("等", after)))
-        counted = tail is not None
-        head_at = tail.end() if tail else after + (text.startswith("等", after))
+        head_at = after + text.startswith("等", after)
+        tail = _COUNT.match(text, head_at)
+        head_at = tail.end() if tail else head_at
         category_name = None
-        if head_at < len(text) and text[head_at] == "“":
-            nxt = _quote_at(text, head_at)
-            if nxt is not None:
-                category_name = canonical(text[nxt.start:nxt.end])
-                head_at = nxt.end
+        if (label_end := _quote_end(text, head_at)) is not None:  # 等“渝事好商量”子品牌
+            category_name, head_at = canonical(text[head_at:label_end]), label_end
         head = re.head.match(text, head_at)
         if head and not self._heads(text, head):
             head = None
@@ -249,15 +239,13 @@ class BrandFinder:
         catch = re.catch_head.match(text, after) is not None or text.startswith("的", after)
         hits = []
         for q in run:
-            s, e = q.inner
-            raw_name = text[s:e]
-            name = canonical(raw_name)
+            name = canonical(text[q.start + 1:q.end - 1])
             known = self._known_of(name)
             if known is not None:
                 kind, parent = known
-            elif not self._name_shaped(name) or q.category:
+            elif category or not self._name_shaped(name):
                 continue
-            elif counted and len(run) == 1:  # “A、B、C”五大行动: an enumeration, not a name
+            elif tail is not None and len(run) == 1:  # “A、B、C”五大行动: an enumeration, not a name
                 continue
             elif head is not None or appositive:
                 kind, parent = noun_kind or "brand", parent_from_list
@@ -287,7 +275,7 @@ class BrandFinder:
         return None
 
     def _name_shaped(self, name: str) -> bool:
-        """Not a sentence, not empty, not a bare count (“十大”) or a bare type noun (“小院”)."""
+        """Not a sentence, not empty, not a bare count (“十大”)."""
         return 0 < len(name) <= _MAX_NAME and not _SPEECH.search(name) and not _ALONE_COUNT.fullmatch(name)
 
     def _phrase_like(self, name: str) -> bool:
@@ -376,10 +364,12 @@ def _double_quotes(text: str, start: int, end: int) -> list[_Quote]:
     return sorted(quotes, key=lambda q: q.start)
 
 
-def _quote_at(text: str, pos: int) -> Optional[_Quote]:
-    """The quote opening at ``pos`` (a category after a list: ``等“渝事好商量”子品牌``)."""
+def _quote_end(text: str, pos: int) -> Optional[int]:
+    """End of a short quote opening at ``pos`` on the same line, if one does."""
+    if not text.startswith("“", pos):
+        return None
     close = text.find("”", pos + 1, pos + 2 + _MAX_NAME)
-    return _Quote(pos, close + 1) if close > 0 and "\n" not in text[pos:close] else None
+    return close + 1 if close > 0 and "\n" not in text[pos:close] else None
 
 
 def _runs(text: str, quotes: list[_Quote]) -> Iterator[list[_Quote]]:
