@@ -1,0 +1,85 @@
+"""Dev measurement of OfficialFinder on the seed pages: page-level (name, role) and strict (+ org) P/R/F1.
+
+Article layout is not used; the article district is approximated either per
+page (``--mode page``: the most frequent county-level district of the page) or
+per paragraph (``--mode local``, default: the paragraph's most frequent
+county-level district, carried over to following paragraphs that name none).
+
+    .venv/bin/python scripts/dev_officials.py [--mode local|page] [-v]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+
+from zxextract.districts import DistrictFinder
+from zxextract.normalize import normalize
+from zxextract.officials import OfficialFinder
+from zxextract.records import District, Hit
+
+ROOT = Path(__file__).resolve().parent.parent
+LEVELS = ("county", "zone")
+
+
+def _dominant(hits: list[Hit]) -> District | None:
+    """The most frequent county-level district among hits (earliest on ties)."""
+    counts = Counter(h.entity.name for h in hits if h.entity.level in LEVELS)
+    if not counts:
+        return None
+    best = max(counts.values())
+    return next(h.entity for h in hits if h.entity.level in LEVELS and counts[h.entity.name] == best)
+
+
+def predict(text: str, finder: OfficialFinder, districts: DistrictFinder, mode: str) -> list[Hit]:
+    """Officials of a whole page under the chosen article-district approximation."""
+    hits = districts.find(text)
+    if mode == "page":
+        return finder.find(text, hits, _dominant(hits))
+    out: list[Hit] = []
+    carried: District | None = None
+    start = 0
+    for para in text.split("\n"):
+        end = start + len(para)
+        local = [Hit(h.start - start, h.end - start, h.entity) for h in hits if start <= h.start and h.end <= end]
+        carried = _dominant(local) or carried
+        out.extend(Hit(h.start + start, h.end + start, h.entity) for h in finder.find(para, local, carried))
+        start = end + 1
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mode", choices=("local", "page"), default="local")
+    ap.add_argument("-v", action="store_true", help="print false positives and negatives")
+    args = ap.parse_args()
+    finder, districts = OfficialFinder.default(), DistrictFinder.default()
+    totals = {"loose": [0, 0, 0], "strict": [0, 0, 0]}
+    for seed in sorted((ROOT / "seeds").glob("*.txt")):
+        text = normalize(seed.read_text(encoding="utf-8")).text
+        gold = json.loads((ROOT / "tests/data/gold" / f"{seed.name}.json").read_text(encoding="utf-8"))
+        gold_strict = {(o["name"], o["role"], o["org"]) for a in gold["articles"] for o in a["officials"]}
+        pred_strict = {(h.entity.name, h.entity.role, h.entity.org) for h in predict(text, finder, districts, args.mode)}
+        for key, g, p in (
+            ("loose", {k[:2] for k in gold_strict}, {k[:2] for k in pred_strict}),
+            ("strict", gold_strict, pred_strict),
+        ):
+            totals[key][0] += len(g & p)
+            totals[key][1] += len(p - g)
+            totals[key][2] += len(g - p)
+            if args.v and key == "strict":
+                for k in sorted(p - g):
+                    print(f"{seed.name} FP {k}")
+                for k in sorted(g - p):
+                    print(f"{seed.name} FN {k}")
+    for key, (tp, fp, fn) in totals.items():
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        print(f"{key:6s} tp={tp} fp={fp} fn={fn} P={prec:.3f} R={rec:.3f} F1={f1:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,466 @@
+"""Officials: one (person, position) binding per person and title, from normalized text.
+
+Two surface forms carry a binding in news prose:
+
+* title before name: ``南川区政协副主席舒茂全、曾葵``, chains of titles joined by
+  ``、`` or ``——`` (``区委常委、常务副区长章榕``), each title being an optional body
+  and a position;
+* name before title: ``贺艳委员``, ``杨雨、夏培杰等大足区政协委员``, ``习近平总书记``.
+
+Names have no fixed length, so a name is a known surname plus one or two given
+characters, and the length is chosen by what stands next to it (a following
+``表示``/``说``/punctuation, a preceding ``的``/punctuation).  Bodies are written
+out with their district: a district hit right before the body, an implicit
+place word (``区委``, ``该县政协``, ``市歌剧院``) resolved from the title chain or
+the article's district.  All vocabulary lives in ``rules/officials_*.tsv``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+
+import regex
+
+from .records import District, Hit, Official
+
+Rows = dict[str, list[dict[str, str]]]
+
+_TABLES = {
+    "positions": ("word", "role", "after_name", "default_body", "kind"),
+    "bodies": ("word", "kind", "category", "level"),
+    "surnames": ("surname", "rank"),
+    "context": ("word", "kind"),
+}
+_TITLE_KINDS = ("position", "descriptor", "truncated")
+# Characters that end a title segment when scanning back from a position.
+_SEG_STOP = frozenset("，,。；;：:！!？?“”‘’\"'《》【】[]…\n 、—的(（)）")
+# Punctuation that may follow or precede a name.
+_PUNCT = frozenset("，,。；;：:！!？?“”‘’\"'《》【】[]…\n 、—()（）·")
+_HAN = regex.compile(r"\p{Han}")
+_COUNT = regex.compile(r"等(?:\d+|[一二两三四五六七八九十百几多余]+)?[名位个]?$")
+_MAX_SEGMENT = 40
+_QUOTED_MAX = 16
+_COMMON_RANK = 120  # surnames this common may start a name-first name without punctuation before it
+_LEVEL_COUNTY = frozenset({"county", "zone"})
+_MUNICIPALITY_SUFFIX = "市"
+_PROVINCE_SUFFIXES = ("省", "自治区")
+
+
+@dataclass(frozen=True)
+class _Position:
+    word: str
+    role: str
+    after_name: bool
+    default_body: str  # "" | body word resolved like a bare body | "=Org" for a fixed org
+    kind: str  # position | descriptor | truncated | blocker
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    rule: _Position
+
+
+@dataclass(frozen=True)
+class _Org:
+    name: str | None
+    district: str | None
+    category: str
+    place: District | None  # the place this title resolved to, inherited by later titles of the chain
+
+
+def _read_table(name: str) -> list[dict[str, str]]:
+    """Rows of a packaged TSV (header line, tab-separated)."""
+    text = resources.files("zxextract").joinpath(f"rules/officials_{name}.tsv").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    header = lines[0].split("\t")
+    return [dict(zip(header, (line.split("\t") + [""] * len(header))[: len(header)])) for line in lines[1:]]
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation trying longer words first, so the longest word wins at a position."""
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+class OfficialFinder:
+    """Finds officials in one article's normalized text; build once, reuse."""
+
+    def __init__(self, rows: Rows) -> None:
+        self._rows = {name: [dict(r) for r in rows.get(name, [])] for name in _TABLES}
+        self._positions = {
+            r["word"]: _Position(r["word"], r["role"], r["after_name"] == "1", r["default_body"], r["kind"])
+            for r in self._rows["positions"]
+        }
+        bodies = self._rows["bodies"]
+        self._anchored = {r["word"]: r for r in bodies if r["kind"] == "anchored"}
+        self._subs = {r["word"]: r for r in bodies if r["kind"] == "sub"}
+        self._places = {r["word"]: r["level"] for r in bodies if r["kind"] == "place"}
+        self._place_blocks = tuple(r["word"] for r in bodies if r["kind"] == "place_block")
+        self._prefixes = {r["word"]: r["category"] for r in bodies if r["kind"] == "prefix"}
+        self._suffixes = {r["word"]: r["category"] for r in bodies if r["kind"] == "suffix"}
+        self._party_prefix_re = regex.compile(
+            _alternation(w for w, c in self._prefixes.items() if c == "democratic_party") or r"(?!)"
+        )
+        self._surnames = {r["surname"]: int(r["rank"]) for r in self._rows["surnames"]}
+        context: dict[str, set[str]] = {}
+        for r in self._rows["context"]:
+            context.setdefault(r["kind"], set()).add(r["word"])
+        self._follow = tuple(sorted(context.get("follow", ()), key=len, reverse=True))
+        self._verbs = tuple(w for w in self._follow if len(w) > 1)  # a name never starts with ``呼吁``, ``表示``
+        self._follow_weak = tuple(sorted(context.get("follow_weak", ()), key=len, reverse=True))
+        self._precede = tuple(context.get("precede", ()))
+        self._not_name = tuple(context.get("not_name", ()))
+        self._not_name_chars = frozenset(context.get("not_name_char", ()))
+        cppcc = _alternation(w for w, r in self._anchored.items() if r["category"] == "cppcc")
+        plain = _alternation(w for w, p in self._positions.items() if p.kind != "truncated")
+        truncated = _alternation(w for w, p in self._positions.items() if p.kind == "truncated")
+        # A truncated position (``市政协委、``) only counts right after a CPPCC body and before a separator.
+        pattern = plain + (f"|(?<=(?:{cppcc})){truncated}(?=、|——)" if truncated and cppcc else "")
+        self._position_re = regex.compile(pattern)
+
+    @classmethod
+    def default(cls) -> OfficialFinder:
+        """The finder built from the packaged rule files."""
+        return cls({name: _read_table(name) for name in _TABLES})
+
+    @classmethod
+    def from_rows(cls, rows: Rows) -> OfficialFinder:
+        """Rebuild from :meth:`to_rows` output (how a spaCy component restores its rules)."""
+        return cls(rows)
+
+    def to_rows(self) -> Rows:
+        """All rule tables as plain rows, keyed by table name (positions, bodies, surnames, context)."""
+        return {name: [dict(r) for r in rows] for name, rows in self._rows.items()}
+
+    # ------------------------------------------------------------------ finding
+
+    def find(self, text: str, districts: list[Hit], article_district: District | None) -> list[Hit]:
+        """One Hit per distinct (name, role, org) binding, in text order; ``mentions`` left empty."""
+        hit_ends: dict[int, Hit] = {}
+        covered: set[int] = set()
+        for h in districts:
+            if h.end not in hit_ends or h.end - h.start > hit_ends[h.end].end - hit_ends[h.end].start:
+                hit_ends[h.end] = h
+            covered.update(range(h.start, h.end))
+        tokens = [_Token(m.start(), m.end(), self._positions[m.group()]) for m in self._position_re.finditer(text)]
+        by_end = {t.end: t for t in tokens if t.rule.kind in _TITLE_KINDS}
+        ctx = _Context(text, hit_ends, covered, article_district)
+        found: list[Hit] = []
+        for tok in tokens:
+            if tok.rule.kind not in _TITLE_KINDS:
+                continue
+            found.extend(self._title_first(ctx, tok, by_end))
+            if tok.rule.after_name:
+                found.extend(self._name_first(ctx, tok))
+        seen: set[tuple[str, str, str | None]] = set()
+        out: list[Hit] = []
+        for h in sorted(found, key=lambda h: (h.start, h.end)):
+            o = h.entity
+            key = (o.name, o.role, o.org)
+            if key not in seen:
+                seen.add(key)
+                out.append(h)
+        return out
+
+    def link_mentions(self, text: str, officials: list[Hit]) -> dict[str, list[tuple[int, int]]]:
+        """Later bare mentions (``王俊指出``) of each found name: spans after its first binding, outside all bindings."""
+        first: dict[str, int] = {}
+        for h in officials:
+            first[h.entity.name] = min(first.get(h.entity.name, h.start), h.start)
+        if not first:
+            return {}
+        inside = [(h.start, h.end) for h in officials]
+        out: dict[str, list[tuple[int, int]]] = {}
+        for m in regex.finditer(_alternation(first), text):
+            name = m.group()
+            if m.start() > first[name] and not any(s <= m.start() < e for s, e in inside):
+                out.setdefault(name, []).append((m.start(), m.end()))
+        return out
+
+    # ------------------------------------------------------------- title first
+
+    def _title_first(self, ctx: _Context, tok: _Token, by_end: dict[int, _Token]) -> list[Hit]:
+        """Bindings for ``[org]position[、[org]position]* name[、name]*`` ending in ``tok``."""
+        first = self._name_after(ctx, tok.end, fallback=True)
+        if first is None:
+            return []
+        names = [first]
+        while ctx.text.startswith("、", names[-1][1]):
+            nxt = self._name_after(ctx, names[-1][1] + 1, fallback=False)
+            if nxt is None:
+                break
+            names.append(nxt)
+        chain: list[tuple[int, _Token]] = []
+        cur: _Token | None = tok
+        while cur is not None:
+            start = self._segment_start(ctx.text, cur.start)
+            chain.append((start, cur))
+            sep = start - 1 if ctx.text[start - 1 : start] == "、" else start - 2 if ctx.text[start - 2 : start] == "——" else -1
+            cur = by_end.get(sep) if sep >= 0 else None
+        chain.reverse()
+        bindings: list[tuple[str, _Org]] = []
+        prev: _Org | None = None
+        for start, t in chain:
+            org = self._resolve(ctx, start, t, prev)
+            if t.rule.kind != "descriptor":
+                bindings.append((t.rule.role, org))
+            prev = org
+        hits = []
+        for ns, ne in names:
+            name = ctx.text[ns:ne]
+            for role, org in bindings:
+                hits.append(Hit(chain[0][0], ne, self._official(ctx, name, role, org, chain[0][0], ne)))
+        return hits
+
+    def _segment_start(self, text: str, end: int) -> int:
+        """Where the body text before a position begins: after punctuation, ``、``, ``的``; over short quotes and brackets."""
+        i = end
+        limit = max(0, end - _MAX_SEGMENT)
+        while i > limit:
+            ch = text[i - 1]
+            if ch in "”)）":
+                opener = {"”": "“", ")": "(", "）": "（"}[ch]
+                j = text.rfind(opener, limit, i - 1)
+                inner = text[j + 1 : i - 1] if j >= 0 else ""
+                if j >= 0 and 0 < len(inner) <= _QUOTED_MAX and not any(c in _SEG_STOP for c in inner):
+                    i = j
+                    continue
+                break
+            if ch in _SEG_STOP:
+                break
+            i -= 1
+        return i
+
+    # -------------------------------------------------------------- name first
+
+    def _name_first(self, ctx: _Context, tok: _Token) -> list[Hit]:
+        """Bindings for ``name[、name]*[等N名][place body]position`` (``贺艳委员``, ``杨雨、夏培杰等大足区政协委员``)."""
+        text = ctx.text
+        end = tok.start
+        org: _Org | None = None
+        anchored = self._anchored_before(ctx, 0, end, place_start=None)
+        if anchored is not None:
+            org_start, org = anchored
+            count = _COUNT.search(text, max(0, org_start - 8), org_start)
+            if count is None:
+                return []
+            end = count.start()
+        else:
+            count = _COUNT.search(text, max(0, end - 8), end)
+            if count is not None:
+                end = count.start()
+        names: list[tuple[int, int]] = []
+        start = self._name_before(ctx, end, listed=False)
+        while start is not None:
+            names.append((start, end))
+            if not text.startswith("、", start - 1):
+                break
+            end = start - 1
+            start = self._name_before(ctx, end, listed=True)
+        if not names:
+            return []
+        if org is None:
+            org = self._resolve(ctx, tok.start, tok, None)
+        return [
+            Hit(s, tok.end, self._official(ctx, text[s:e], tok.rule.role, org, s, tok.end))
+            for s, e in reversed(names)
+        ]
+
+    # ------------------------------------------------------------------- names
+
+    def _given_ok(self, ctx: _Context, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` can be given-name characters: Han, not function words, not inside a place name."""
+        chunk = ctx.text[start:end]
+        return (
+            len(chunk) == end - start
+            and all(_HAN.match(c) and c not in self._not_name_chars for c in chunk)
+            and not any(i in ctx.covered for i in range(start, end))
+        )
+
+    def _surname_at(self, text: str, i: int) -> str | None:
+        """The surname starting at ``i`` (compound first), if any."""
+        if text[i : i + 2] in self._surnames:
+            return text[i : i + 2]
+        if text[i : i + 1] in self._surnames:
+            return text[i]
+        return None
+
+    def _name_after(self, ctx: _Context, i: int, fallback: bool) -> tuple[int, int] | None:
+        """A name starting at ``i``, its length chosen by what follows; ``fallback`` allows the longest when nothing tells."""
+        text = ctx.text
+        surname = self._surname_at(text, i)
+        if surname is None or i in ctx.covered or text.startswith(self._not_name, i) or text.startswith(self._verbs, i):
+            return None
+        given = i + len(surname)
+        ends = [e for e in (given + 1, given + 2) if self._given_ok(ctx, given, e)]
+        for strength in ("strong", "weak"):
+            for e in ends:
+                if self._follows(text, e) == strength:
+                    return (i, e)
+        return (i, ends[-1]) if fallback and ends and self._surnames[surname] <= _COMMON_RANK else None
+
+    def _follows(self, text: str, e: int) -> str | None:
+        """How well the text at ``e`` marks the end of a name: strong, weak or None."""
+        if e >= len(text) or text[e] in _PUNCT:
+            return "strong"
+        if text.startswith(self._follow, e):
+            return "strong"
+        if text.startswith(self._follow_weak, e):
+            return "weak"
+        return None
+
+    def _name_before(self, ctx: _Context, end: int, listed: bool) -> int | None:
+        """Start of a name ending at ``end``; ``listed`` names (in a ``、`` list) must start after a boundary."""
+        text = ctx.text
+        candidates: list[tuple[bool, int, int]] = []  # (boundary before, -rank, start)
+        for size in (2, 3, 4):
+            s = end - size
+            if s < 0:
+                break
+            surname = self._surname_at(text, s)
+            if surname is None or size - len(surname) not in (1, 2) or s in ctx.covered:
+                continue
+            if text.startswith(self._not_name, s) or not self._given_ok(ctx, s + len(surname), end):
+                continue
+            boundary = s == 0 or text[s - 1] in _PUNCT or text.endswith(self._precede, 0, s)
+            candidates.append((boundary, -self._surnames[surname], s))
+        bounded = [c for c in candidates if c[0]]
+        if bounded:
+            return min(c[2] for c in bounded)
+        if listed:
+            return None
+        common = [c for c in candidates if -c[1] <= _COMMON_RANK]
+        return max(common)[2] if common else None
+
+    # ------------------------------------------------------------------ bodies
+
+    def _anchored_before(self, ctx: _Context, lo: int, end: int, place_start: int | None) -> tuple[int, _Org] | None:
+        """A place + governing body ending at ``end`` (``大足区政协``, ``该县政协``, ``政协``), not before ``lo``.
+
+        A district hit may stand anywhere after ``lo`` (what precedes it is noise); an implicit place word only
+        at ``place_start`` when given (a segment's start), so ``社区党委`` is not read as ``区`` + ``党委``.
+        """
+        text = ctx.text
+        for word, row in sorted(self._anchored.items(), key=lambda kv: -len(kv[0])):
+            b = end - len(word)
+            if b < lo or text[b:end] != word:
+                continue
+            hit = ctx.hit_ends.get(b)
+            if hit is not None and hit.start >= lo:
+                place = hit.entity
+                return hit.start, _Org(place.name + word, place.name, row["category"], place)
+            for pword, level in self._places.items():
+                ps = b - len(pword)
+                if ps >= lo and text[ps:b] == pword and place_start in (None, ps):
+                    return ps, self._placed(ctx, pword, level, word, row["category"], None)
+            if row["level"] != "place":
+                return b, self._placed(ctx, "", "county", word, row["category"], None)
+        return None
+
+    def _placed(self, ctx: _Context, written: str, level: str, rest: str, category: str, prev: _Org | None) -> _Org:
+        """An org whose place is implicit (``区`` + ``委``): written out from the chain or the article."""
+        place = self._implicit_place(ctx, level, prev)
+        if level == "literal":
+            return _Org(written + rest, None, category, None)
+        if place is None:
+            return _Org(written + rest if written else None, None, category, None)
+        name = place.province_name if level in ("city", "province") else place.name
+        return _Org(name + rest, name, category, place)
+
+    def _implicit_place(self, ctx: _Context, level: str, prev: _Org | None) -> District | None:
+        """The district an implicit place word means: the chain's last place, else the article's."""
+        for place in (prev.place if prev else None, ctx.article):
+            if place is None:
+                continue
+            if level == "county" and place.level in _LEVEL_COUNTY:
+                return place
+            province = place.province_name or (place.name if place.level == "province" else None)
+            if level == "city" and province and province.endswith(_MUNICIPALITY_SUFFIX):
+                return District(province, None, "province", province_name=province)
+            if level == "province" and province and province.endswith(_PROVINCE_SUFFIXES):
+                return District(province, None, "province", province_name=province)
+        return None
+
+    def _resolve(self, ctx: _Context, start: int, tok: _Token, prev: _Org | None) -> _Org:
+        """The org of one title segment ``text[start:tok.start]`` + position."""
+        text = ctx.text
+        raw = text[start : tok.start]
+        written = regex.sub(r"[“”‘’\"']", "", raw)
+        if not written:
+            return self._default_org(ctx, tok.rule, prev)
+        party = self._party_prefix_re.search(written)
+        if party is not None:
+            hit = next((h for h in ctx.hit_ends.values() if start <= h.start < tok.start), None)
+            place = hit.entity if hit else None
+            return _Org(written[party.start() :], place.name if place else None, "democratic_party", place)
+        for sub, row in self._subs.items():
+            if written.endswith(sub):
+                parent_end = tok.start - len(sub)
+                parent = self._anchored_before(ctx, start, parent_end, start) if parent_end > start else None
+                if parent is not None:
+                    base = parent[1]
+                elif prev is not None and prev.category == row["category"]:
+                    base = prev
+                else:
+                    base = self._placed(ctx, "", "county", row["level"], row["category"], prev)
+                return _Org((base.name or "") + sub, base.district, row["category"], base.place)
+        anchored = self._anchored_before(ctx, start, tok.start, start)
+        if anchored is not None:
+            return anchored[1]
+        return self._free_org(ctx, start, tok.rule, written, prev)
+
+    def _free_org(self, ctx: _Context, start: int, tok: _Position, written: str, prev: _Org | None) -> _Org:
+        """A company or institution as printed; a leading implicit place word is written out.
+
+        Text with neither a place nor a known org ending (``再次为凝聚委员``) is no org: the position's default applies.
+        """
+        category = self._category(written)
+        hit = next((h for h in ctx.hit_ends.values() if h.start == start), None)
+        if hit is not None:
+            return _Org(written, hit.entity.name, category or "other", hit.entity)
+        if category is None:
+            return self._default_org(ctx, tok, prev)
+        for pword, level in sorted(self._places.items(), key=lambda kv: -len(kv[0])):
+            rest = written[len(pword) :]
+            if written.startswith(pword) and rest and not written.startswith(self._place_blocks) and level != "literal":
+                org = self._placed(ctx, pword, level, rest, category, prev)
+                if org.place is not None:
+                    return org
+                break
+        return _Org(written, None, category, None)
+
+    def _default_org(self, ctx: _Context, rule: _Position, prev: _Org | None) -> _Org:
+        """The body a bare position implies (``区长`` → the district's 政府, ``总书记`` → 中共中央)."""
+        body = rule.default_body
+        if body.startswith("="):
+            return _Org(body[1:], None, self._category(body[1:]) or "other", None)
+        row = self._anchored.get(body)
+        if row is None:
+            return _Org(None, None, "other", None)
+        return self._placed(ctx, "", "county", body, row["category"], prev)
+
+    def _category(self, org: str) -> str | None:
+        """Category of a printed org: by a known prefix, else the longest known suffix; None when unknown."""
+        for word, category in sorted(self._prefixes.items(), key=lambda kv: -len(kv[0])):
+            if org.startswith(word):
+                return category
+        for word, category in sorted(self._suffixes.items(), key=lambda kv: -len(kv[0])):
+            if org.endswith(word):
+                return category
+        return None
+
+    def _official(self, ctx: _Context, name: str, role: str, org: _Org, start: int, end: int) -> Official:
+        return Official(name=name, role=role, org=org.name, district=org.district, category=org.category, text=ctx.text[start:end])
+
+
+@dataclass(frozen=True)
+class _Context:
+    """Per-call lookups shared by the helpers."""
+
+    text: str
+    hit_ends: dict[int, Hit]
+    covered: set[int]
+    article: District | None
