@@ -42,7 +42,7 @@ _HAN = regex.compile(r"\p{Han}")
 _COUNT = regex.compile(r"等(?:\d+|[一二两三四五六七八九十百几多余]+)?[名位个]?$")
 _MAX_SEGMENT = 40
 _QUOTED_MAX = 16
-_COMMON_RANK = 120  # surnames this common may start a name-first name without punctuation before it
+_COMMON_RANK = 120  # a name after a title needs this common a surname when nothing after it marks its end
 _LEVEL_COUNTY = frozenset({"county", "zone"})
 _MUNICIPALITY_SUFFIX = "市"
 _PROVINCE_SUFFIXES = ("省", "自治区")
@@ -96,14 +96,14 @@ class OfficialFinder:
         }
         bodies = self._rows["bodies"]
         self._anchored = {r["word"]: r for r in bodies if r["kind"] == "anchored"}
+        self._anchored_longest = sorted(self._anchored.items(), key=lambda kv: -len(kv[0]))
         self._subs = {r["word"]: r for r in bodies if r["kind"] == "sub"}
-        self._places = {r["word"]: r["level"] for r in bodies if r["kind"] == "place"}
+        self._places = sorted(((r["word"], r["level"]) for r in bodies if r["kind"] == "place"), key=lambda kv: -len(kv[0]))
         self._place_blocks = tuple(r["word"] for r in bodies if r["kind"] == "place_block")
-        self._prefixes = {r["word"]: r["category"] for r in bodies if r["kind"] == "prefix"}
-        self._suffixes = {r["word"]: r["category"] for r in bodies if r["kind"] == "suffix"}
-        self._party_prefix_re = regex.compile(
-            _alternation(w for w, c in self._prefixes.items() if c == "democratic_party") or r"(?!)"
-        )
+        prefixes = [(r["word"], r["category"]) for r in bodies if r["kind"] == "prefix"]
+        self._prefixes = sorted(prefixes, key=lambda kv: -len(kv[0]))
+        self._suffixes = sorted(((r["word"], r["category"]) for r in bodies if r["kind"] == "suffix"), key=lambda kv: -len(kv[0]))
+        self._party_prefix_re = regex.compile(_alternation(w for w, c in prefixes if c == "democratic_party") or r"(?!)")
         self._surnames = {r["surname"]: int(r["rank"]) for r in self._rows["surnames"]}
         context: dict[str, set[str]] = {}
         for r in self._rows["context"]:
@@ -253,13 +253,13 @@ class OfficialFinder:
             if count is not None:
                 end = count.start()
         names: list[tuple[int, int]] = []
-        start = self._name_before(ctx, end, listed=False)
+        start = self._name_before(ctx, end)
         while start is not None:
             names.append((start, end))
             if not text.startswith("、", start - 1):
                 break
             end = start - 1
-            start = self._name_before(ctx, end, listed=True)
+            start = self._name_before(ctx, end)
         if not names:
             return []
         if org is None:
@@ -312,10 +312,13 @@ class OfficialFinder:
             return "weak"
         return None
 
-    def _name_before(self, ctx: _Context, end: int, listed: bool) -> int | None:
-        """Start of a name ending at ``end``; ``listed`` names (in a ``、`` list) must start after a boundary."""
+    def _name_before(self, ctx: _Context, end: int) -> int | None:
+        """Start of a name ending at ``end``: it must follow punctuation or a word that precedes names (``的``, ``和``).
+
+        Without that the characters before a title are more often a word than a name (``感谢钟委员``).
+        """
         text = ctx.text
-        candidates: list[tuple[bool, int, int]] = []  # (boundary before, -rank, start)
+        candidates: list[tuple[bool, int]] = []  # (boundary before, start)
         for size in (2, 3, 4):
             s = end - size
             if s < 0:
@@ -326,14 +329,9 @@ class OfficialFinder:
             if text.startswith(self._not_name, s) or not self._given_ok(ctx, s + len(surname), end):
                 continue
             boundary = s == 0 or text[s - 1] in _PUNCT or text.endswith(self._precede, 0, s)
-            candidates.append((boundary, -self._surnames[surname], s))
-        bounded = [c for c in candidates if c[0]]
-        if bounded:
-            return min(c[2] for c in bounded)
-        if listed:
-            return None
-        common = [c for c in candidates if -c[1] <= _COMMON_RANK]
-        return max(common)[2] if common else None
+            candidates.append((boundary, s))
+        bounded = [s for boundary, s in candidates if boundary]
+        return min(bounded) if bounded else None
 
     # ------------------------------------------------------------------ bodies
 
@@ -344,7 +342,7 @@ class OfficialFinder:
         at ``place_start`` when given (a segment's start), so ``社区党委`` is not read as ``区`` + ``党委``.
         """
         text = ctx.text
-        for word, row in sorted(self._anchored.items(), key=lambda kv: -len(kv[0])):
+        for word, row in self._anchored_longest:
             b = end - len(word)
             if b < lo or text[b:end] != word:
                 continue
@@ -352,7 +350,7 @@ class OfficialFinder:
             if hit is not None and hit.start >= lo:
                 place = hit.entity
                 return hit.start, _Org(place.name + word, place.name, row["category"], place)
-            for pword, level in self._places.items():
+            for pword, level in self._places:
                 ps = b - len(pword)
                 if ps >= lo and text[ps:b] == pword and place_start in (None, ps):
                     return ps, self._placed(ctx, pword, level, word, row["category"], None)
@@ -423,7 +421,7 @@ class OfficialFinder:
             return _Org(written, hit.entity.name, category or "other", hit.entity)
         if category is None:
             return self._default_org(ctx, tok, prev)
-        for pword, level in sorted(self._places.items(), key=lambda kv: -len(kv[0])):
+        for pword, level in self._places:
             rest = written[len(pword) :]
             if written.startswith(pword) and rest and not written.startswith(self._place_blocks) and level != "literal":
                 org = self._placed(ctx, pword, level, rest, category, prev)
@@ -444,10 +442,10 @@ class OfficialFinder:
 
     def _category(self, org: str) -> str | None:
         """Category of a printed org: by a known prefix, else the longest known suffix; None when unknown."""
-        for word, category in sorted(self._prefixes.items(), key=lambda kv: -len(kv[0])):
+        for word, category in self._prefixes:
             if org.startswith(word):
                 return category
-        for word, category in sorted(self._suffixes.items(), key=lambda kv: -len(kv[0])):
+        for word, category in self._suffixes:
             if org.endswith(word):
                 return category
         return None
