@@ -34,6 +34,7 @@ NUMBER_PATTERN = (
 )
 
 _ARABIC = regex.compile(rf"(?:{ARABIC_PATTERN})")
+_VAGUE = regex.compile(VAGUE_PATTERN)
 _CHINESE = regex.compile(CHINESE_PATTERN)
 _MIXED = regex.compile(rf"(?P<num>{ARABIC_PATTERN}|{CHINESE_PATTERN})(?P<mult>[十百千万亿]*)")
 
@@ -63,7 +64,7 @@ def _chinese_decimal(text: str) -> Decimal | None:
     if not text:
         raise ValueError("empty numeral")
     if any(ch in VAGUE for ch in text):
-        if regex.fullmatch(VAGUE_PATTERN, text):
+        if _VAGUE.fullmatch(text):
             return None
         raise ValueError(f"not a numeral: {text!r}")
     if not _CHINESE.fullmatch(text):

@@ -42,11 +42,12 @@ _MAGNITUDES = frozenset("十百千万亿")
 _IDIOM_NEXT = frozenset("百千万")
 _ARTICLES = frozenset({"一", "二"})
 
+_NUMERAL_CHARS = "数几零〇一二两三四五六七八九十百千万亿"
 # A numeral that does not continue another one (1,200 / 十九) nor follow 第 or 届 (ordinals:
 # 第四季度, 十一届三次会议); Arabic ones may carry the minus of -200°C.
 _NUMBER = (
     r"(?:(?<![\dA-Za-z第届]|\d[.,])(?:(?<![\dA-Za-z.])-)?(?=\d)"
-    r"|(?<![零〇一二两三四五六七八九十百千万亿数几第届])(?=[数几零〇一二两三四五六七八九十百千万亿]))"
+    rf"|(?<![{_NUMERAL_CHARS}第届])(?=[{_NUMERAL_CHARS}]))"
     rf"(?:{NUMBER_PATTERN})"
 )
 
@@ -80,7 +81,9 @@ class QuantityFinder:
             self._units[surface] = (unit, numerals == NUMERALS_ARABIC)
         units = "|".join(regex.escape(s) for s in sorted(self._units, key=len, reverse=True))
         before = "|".join(sorted(_BEFORE, key=len, reverse=True))
+        first = regex.escape("".join(sorted({word[0] for word in _BEFORE} | set("上" + _NUMERAL_CHARS))))
         self._pattern = regex.compile(
+            rf"(?=[{first}\d-])"  # cheap first-character test before the full pattern
             rf"(?P<before>{before}|上(?=[百千万亿]))?"
             rf"(?P<n1>{_NUMBER})"
             rf"(?:(?P<u1>{units})?[至到\-~～—](?P<n2>{_NUMBER}))?"
