@@ -130,6 +130,7 @@ class _Line:
     cut: int | None = None  # normalized offset where a closing credit at the line's end begins
     label: str | None = None  # column label text
     photo_credit: bool = False
+    lead_credit: bool = False  # a 本报讯 line with the credit in parentheses
 
 
 def _raw_lines(norm: Normalized) -> list[_Line]:
@@ -248,8 +249,9 @@ def _classify(norm: Normalized, lines: list[_Line]) -> None:
     rules = _rules()
     raw, offsets = norm.raw, norm.offsets
     han = len(_HAN.findall(norm.text))
-    # Calligraphic mastheads OCR as traditional characters; only meaningful on a simplified page.
-    masthead_check = han > 0 and _t2s_changed(norm, 0, len(norm.text)) < 0.01 * han
+    # Calligraphic mastheads OCR as traditional characters; only meaningful on a simplified
+    # page, which may still carry a masthead or two.
+    masthead_check = _t2s_changed(norm, 0, len(norm.text)) <= 0.01 * han + 2 * rules.masthead_max
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -280,6 +282,7 @@ def _classify(norm: Normalized, lines: list[_Line]) -> None:
             if paren:
                 parsed = _parse_credits(raw, paren.start(1), paren.end(1), "author")
                 line.credits = parsed[0] if parsed else []
+                line.lead_credit = bool(parsed)
             _mark_tail(norm, line, lo, hi)
         elif text[0] in "(（" and text[-1] in ")）" and _mark_closing(line, raw, lo + 1, hi - 1):
             line.kind = "closing"
@@ -343,9 +346,7 @@ class _Unit:
     shown: list[_Line] = field(default_factory=list)  # head: lines that belong to the article text
     label_line: _Line | None = None  # head: a column label printed inside the block
     gap_after: int = 1
-
-    def has_text(self) -> bool:
-        return any(line.kind in _TEXT_KINDS for line in self.lines)
+    text_lines: int = 0  # body: lines of text so far (credits and markers excluded)
 
 
 def _next_text(lines: list[_Line], j: int) -> int | None:
@@ -404,10 +405,11 @@ def _units(lines: list[_Line]) -> list[_Unit]:
     def add_body(line: _Line, start: str = "plain") -> _Unit:
         nonlocal body
         wrapped = line.kind == "closing" and body is not None and body.lines[-1].kind == "closing"
-        if not wrapped and (body is None or body.closed or (start != "plain" and body.has_text())):
+        if not wrapped and (body is None or body.closed or (start != "plain" and body.text_lines)):
             body = _Unit("body", [], start=start)
             units.append(body)
         body.lines.append(line)
+        body.text_lines += line.kind in _TEXT_KINDS
         return body
 
     i = 0
@@ -436,7 +438,7 @@ def _units(lines: list[_Line]) -> list[_Unit]:
                 for x in run:
                     add_body(x)
             i = j
-        elif kind in ("news", "credit", "cont") and not (kind == "credit" and line.photo_credit and body and body.has_text()):
+        elif kind in ("news", "credit", "cont") and not (kind == "credit" and line.photo_credit and body and body.text_lines):
             add_body(line, kind)
             i += 1
         else:
@@ -502,7 +504,7 @@ class _Article:
         """The body opens with ``本报讯`` without a credit in parentheses: the shape of a brief."""
         lines = (line for body in self.bodies for line in body.lines if line.kind in _TEXT_KINDS)
         first = next(lines, None)
-        return first is not None and first.kind == "news" and not first.credits
+        return first is not None and first.kind == "news" and not first.lead_credit
 
     def is_brief(self) -> bool:
         """A bare ``本报讯`` body closed by the author in parentheses."""
