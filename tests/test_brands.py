@@ -89,6 +89,8 @@ def test_known_brands_and_sub_brands(finder: BrandFinder, text: str, expected: l
         ("持续建设委员工作室，注重委员工作室作用发挥，不断增加委员工作室的温度。", []),
         ("全区建成52个委员工作室，民建委员工作室也在其中。", []),
         ("在一次工作室例会上，", []),
+        ("学校成立了名师工作室和劳模创新工作室。", []),
+        ("成立了石竹工作室。", ["石竹"]),
     ],
 )
 def test_unquoted_and_generic_studios(finder: BrandFinder, text: str, expected: list[str]) -> None:
@@ -109,6 +111,7 @@ def test_unquoted_and_generic_studios(finder: BrandFinder, text: str, expected: 
         "让更多“土特产”贴上市级公用品牌“巴山果”，",  # the noun belongs to the next quote
         "是重大战略的“十大”行动之一。荣昌：“小院”托起新希望",  # bare count, bare type noun
         "以“理论+实践”的沉浸式体验模式开展活动。",  # 的 + long modifier: a description
+        "健全“乡村振兴”工作机制。",  # a policy catch-phrase (blocker scope phrase)
     ],
 )
 def test_not_brands(finder: BrandFinder, text: str) -> None:

@@ -35,7 +35,7 @@ import regex
 from .records import Brand, Hit
 
 KINDS = frozenset({"platform", "studio", "campaign", "mechanism", "brand", "other"})
-SCOPES = frozenset({"generic", "head", "boundary"})
+SCOPES = frozenset({"generic", "head", "boundary", "phrase"})
 # Kinds whose noun, ending a quoted name, is enough to make it a brand (“邵家坝小院”).
 _SELF_NAMING = frozenset({"platform", "studio", "campaign"})
 _MAX_NAME = 25  # longer quotes are sentences
@@ -136,7 +136,7 @@ class BrandFinder:
     def add(self, rows: Iterable[dict[str, Any]]) -> None:
         """Add or override rules.  A row has one of ``name`` (a known brand, with ``kind``
         and optional ``parent``), ``noun`` (with ``kind``), ``verb``, or ``blocker`` (with
-        ``scope``: generic, head or boundary).  ``type`` is ignored (the rules-file router)."""
+        ``scope``: generic, head, boundary or phrase).  ``type`` is ignored (the rules-file router)."""
         for row in rows:
             kind = row.get("kind", "other")
             if ("name" in row or "noun" in row) and kind not in KINDS:
@@ -275,8 +275,9 @@ class BrandFinder:
         return None
 
     def _name_shaped(self, name: str) -> bool:
-        """Not a sentence, not empty, not a bare count (“十大”)."""
-        return 0 < len(name) <= _MAX_NAME and not _SPEECH.search(name) and not _ALONE_COUNT.fullmatch(name)
+        """Not a sentence, not empty, not a bare count (“十大”), not a policy catch-phrase (“乡村振兴”)."""
+        return (0 < len(name) <= _MAX_NAME and not _SPEECH.search(name) and not _ALONE_COUNT.fullmatch(name)
+                and name not in self.blockers["phrase"])
 
     def _phrase_like(self, name: str) -> bool:
         """An enumeration (``宜居、宜业``) or a verb phrase (``搭建协商平台``): weak context is not enough."""
