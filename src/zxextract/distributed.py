@@ -56,8 +56,10 @@ def outcomes_bag(
     sources = _sources(inputs)
     if send_bytes:
         sources = [source.with_data() for source in sources]
-    count = npartitions or default_npartitions(len(sources), 1)
-    return db.from_sequence(sources, npartitions=max(1, min(count, len(sources)))).map(extract_one, settings)
+    count = max(1, min(npartitions or default_npartitions(len(sources), 1), len(sources)))
+    # from_sequence may make fewer partitions than asked; one item per chunk, flattened, gives exactly `count`
+    chunks = [sources[i * len(sources) // count : (i + 1) * len(sources) // count] for i in range(count)]
+    return db.from_sequence(chunks, npartitions=count).flatten().map(extract_one, settings)
 
 
 def records_bag(
@@ -109,7 +111,7 @@ def connect(scheduler: str | None, workers: int) -> Client:
     """A client of the scheduler at ``scheduler``, or of a new LocalCluster with ``workers`` single-threaded processes."""
     if scheduler:
         return Client(scheduler)
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
     return Client(cluster)
 
 
