@@ -120,6 +120,8 @@ class OfficialFinder:
         # A truncated position (``市政协委、``) only counts right after a CPPCC body and before a separator.
         pattern = plain + (f"|(?<=(?:{cppcc})){truncated}(?=、|——)" if truncated and cppcc else "")
         self._position_re = regex.compile(pattern)
+        self._title_end_re = regex.compile(f"(?:{plain})$")
+        self._max_title = max((len(w) for w in self._positions), default=0)
 
     @classmethod
     def default(cls) -> OfficialFinder:
@@ -166,17 +168,17 @@ class OfficialFinder:
         return out
 
     def link_mentions(self, text: str, officials: list[Hit]) -> dict[str, list[tuple[int, int]]]:
-        """Later bare mentions (``王俊指出``) of each found name: spans after its first binding, outside all bindings."""
+        """Later bare mentions (``王俊指出``) of each found name: after its first binding, with no title next to it."""
         first: dict[str, int] = {}
         for h in officials:
-            first[h.entity.name] = min(first.get(h.entity.name, h.start), h.start)
+            first[h.entity.name] = min(first.get(h.entity.name, h.end), h.end)
         if not first:
             return {}
-        inside = [(h.start, h.end) for h in officials]
         out: dict[str, list[tuple[int, int]]] = {}
         for m in regex.finditer(_alternation(first), text):
             name = m.group()
-            if m.start() > first[name] and not any(s <= m.start() < e for s, e in inside):
+            titled = self._title_end_re.search(text, max(0, m.start() - self._max_title), m.start()) or self._position_re.match(text, m.end())
+            if m.start() >= first[name] and not titled:
                 out.setdefault(name, []).append((m.start(), m.end()))
         return out
 
@@ -335,7 +337,9 @@ class OfficialFinder:
 
     # ------------------------------------------------------------------ bodies
 
-    def _anchored_before(self, ctx: _Context, lo: int, end: int, place_start: int | None) -> tuple[int, _Org] | None:
+    def _anchored_before(
+        self, ctx: _Context, lo: int, end: int, place_start: int | None, prev: _Org | None = None
+    ) -> tuple[int, _Org] | None:
         """A place + governing body ending at ``end`` (``大足区政协``, ``该县政协``, ``政协``), not before ``lo``.
 
         A district hit may stand anywhere after ``lo`` (what precedes it is noise); an implicit place word only
@@ -353,9 +357,9 @@ class OfficialFinder:
             for pword, level in self._places:
                 ps = b - len(pword)
                 if ps >= lo and text[ps:b] == pword and place_start in (None, ps):
-                    return ps, self._placed(ctx, pword, level, word, row["category"], None)
+                    return ps, self._placed(ctx, pword, level, word, row["category"], prev)
             if row["level"] != "place":
-                return b, self._placed(ctx, "", "county", word, row["category"], None)
+                return b, self._placed(ctx, "", "county", word, row["category"], prev)
         return None
 
     def _placed(self, ctx: _Context, written: str, level: str, rest: str, category: str, prev: _Org | None) -> _Org:
@@ -397,7 +401,7 @@ class OfficialFinder:
         for sub, row in self._subs.items():
             if written.endswith(sub):
                 parent_end = tok.start - len(sub)
-                parent = self._anchored_before(ctx, start, parent_end, start) if parent_end > start else None
+                parent = self._anchored_before(ctx, start, parent_end, start, prev) if parent_end > start else None
                 if parent is not None:
                     base = parent[1]
                 elif prev is not None and prev.category == row["category"]:
@@ -405,7 +409,7 @@ class OfficialFinder:
                 else:
                     base = self._placed(ctx, "", "county", row["level"], row["category"], prev)
                 return _Org((base.name or "") + sub, base.district, row["category"], base.place)
-        anchored = self._anchored_before(ctx, start, tok.start, start)
+        anchored = self._anchored_before(ctx, start, tok.start, start, prev)
         if anchored is not None:
             return anchored[1]
         return self._free_org(ctx, start, tok.rule, written, prev)
