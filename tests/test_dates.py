@@ -84,6 +84,20 @@ def test_relative_years_resolve_with_a_reference_date(text: str, expected: list[
     assert found(text, datetime.date(2024, 8, 1)) == expected
 
 
+def test_relative_year_rows() -> None:
+    rows = FINDER.to_rows()
+    assert {"type": "date", "word": "去年", "years": -1} in rows
+    finder = DateFinder.from_rows([*rows, {"type": "date", "word": "大前年", "years": -3}])
+    assert [(h.entity.year, h.entity.text) for h in finder.find("大前年5月", datetime.date(2024, 1, 1))] == [(2021, "大前年5月")]
+    assert DateFinder.from_rows([]).find("今年6月", datetime.date(2024, 1, 1))[0].entity.year is None
+
+
+@pytest.mark.parametrize("row", [{"word": "今年"}, {"word": "", "years": 0}, {"word": "今年", "years": "0"}])
+def test_bad_rows_are_rejected(row: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        DateFinder.from_rows([row])
+
+
 def test_text_and_offsets() -> None:
     text = "本报讯今年6月底，中南高科项目奠基。"
     (hit,) = FINDER.find(text)

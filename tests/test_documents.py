@@ -57,10 +57,24 @@ def test_not_documents(text: str) -> None:
     assert FINDER.find(text) == []
 
 
-def test_custom_kind_rows() -> None:
-    finder = DocumentFinder([("条例", "regulation")])
+def test_kind_rows() -> None:
+    finder = DocumentFinder.from_rows([{"type": "document", "keyword": "条例", "kind": "regulation"}])
     assert [h.entity.kind for h in finder.find("《物业管理条例》《工作方案》")] == ["regulation", "other"]
-    assert finder.to_rows() == [("条例", "regulation")]
+    assert finder.to_rows() == [{"type": "document", "keyword": "条例", "kind": "regulation"}]
+    assert DocumentFinder.from_rows(FINDER.to_rows()).to_rows() == FINDER.to_rows()
+
+
+def test_add_overrides_a_kind() -> None:
+    finder = DocumentFinder.default()
+    finder.add([{"keyword": "建议", "kind": "advice"}])
+    assert finder.kind("关于加快发展的建议") == "advice"
+    assert FINDER.kind("关于加快发展的建议") == "proposal"
+
+
+@pytest.mark.parametrize("row", [{"keyword": "", "kind": "plan"}, {"keyword": "纲要"}])
+def test_bad_rows_are_rejected(row: dict[str, str]) -> None:
+    with pytest.raises(ValueError):
+        DocumentFinder.from_rows([row])
 
 
 def test_seed_pages_against_gold() -> None:

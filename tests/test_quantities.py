@@ -181,19 +181,30 @@ def test_spaced_ocr_digits_after_normalization() -> None:
 
 def test_rows_round_trip() -> None:
     rows = FINDER.to_rows()
-    assert ("°C", "℃", "arabic") in rows
-    rebuilt = QuantityFinder.from_rows([list(row) for row in rows])
+    assert {"type": "unit", "surface": "°C", "unit": "℃", "after": "arabic"} in rows
+    rebuilt = QuantityFinder.from_rows(json.loads(json.dumps(rows)))
+    assert rebuilt.to_rows() == rows
     text = "约-200°C至1000°C，共6个，三方"
     assert [h.entity for h in rebuilt.find(text)] == [h.entity for h in FINDER.find(text)]
 
 
-def test_custom_rows_define_the_units() -> None:
-    finder = QuantityFinder.from_rows([("头", "头", "any"), ("头盔", "-", "any")])
+def test_rows_define_the_units() -> None:
+    finder = QuantityFinder.from_rows([{"surface": "头", "unit": "头"}, {"surface": "头盔", "unit": "-"}])
     assert [(h.entity.value, h.entity.unit) for h in finder.find("养牛三头，发放5头盔，4个")] == [(3.0, "头")]
 
 
-@pytest.mark.parametrize("row", [("", "个", "any"), ("个", "", "any"), ("个", "个", "chinese")])
-def test_bad_rows_are_rejected(row: tuple[str, str, str]) -> None:
+def test_add_overrides_a_unit() -> None:
+    finder = QuantityFinder.default()
+    finder.add([{"type": "unit", "surface": "方", "unit": "方", "after": "any"}, {"type": "unit", "surface": "架", "unit": "架"}])
+    assert found("三方协商") == []  # the shared default finder is untouched
+    assert [(h.entity.value, h.entity.unit) for h in finder.find("三方协商，两架飞机")] == [(3.0, "方"), (2.0, "架")]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [{"surface": "", "unit": "个"}, {"surface": "个", "unit": ""}, {"surface": "个", "unit": "个", "after": "chinese"}, {"unit": "个"}],
+)
+def test_bad_rows_are_rejected(row: dict[str, str]) -> None:
     with pytest.raises(ValueError):
         QuantityFinder.from_rows([row])
 

@@ -5,41 +5,62 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import regex
 
 from .records import Document, Hit
 
-KindRow = tuple[str, str]  # (keyword, kind)
+RULE_TYPE = "document"  # the ``type`` of rules rows this finder takes
 # Nested titles use 〈〉 (《关于〈…〉的建议》); a title never spans a paragraph.
 _TITLE = regex.compile(r"《(?P<title>[^《》\n]+)》")
 _SPACE = regex.compile(r"\s+")
 
 
 @lru_cache(maxsize=1)
-def _default_rows() -> tuple[KindRow, ...]:
+def _default_rows() -> tuple[dict[str, str], ...]:
+    """Rows of ``rules/document_kinds.tsv`` (keyword, kind; ``#`` lines are comments)."""
     text = resources.files("zxextract").joinpath("rules/document_kinds.tsv").read_text(encoding="utf-8")
-    rows: list[KindRow] = []
+    rows = []
     for line in text.splitlines():
         if line.strip() and not line.startswith("#"):
             keyword, kind = line.split("\t")
-            rows.append((keyword, kind))
+            rows.append({"type": RULE_TYPE, "keyword": keyword, "kind": kind})
     return tuple(rows)
 
 
 class DocumentFinder:
     """Finds 《》 titles and classifies them by the kind keyword nearest the end of the title."""
 
-    def __init__(self, rows: Iterable[KindRow] | None = None) -> None:
-        self._rows = list(_default_rows() if rows is None else rows)
-        self._kinds = dict(self._rows)
-        keywords = "|".join(regex.escape(k) for k in sorted(self._kinds, key=len, reverse=True))
-        # The last keyword wins: 《关于制定…规划的建议》 is a proposal, not a plan.
-        self._keyword = regex.compile(rf"(?r)(?:{keywords})") if keywords else None
+    def __init__(self, rows: Iterable[dict[str, Any]] | None = None) -> None:
+        """``rows`` as in :meth:`add`; None loads the packaged keywords."""
+        self._kinds: dict[str, str] = {}
+        self.add(_default_rows() if rows is None else rows)
 
-    def to_rows(self) -> list[KindRow]:
-        """The keyword table, for serialization."""
-        return list(self._rows)
+    @classmethod
+    def default(cls) -> DocumentFinder:
+        """The finder with the packaged ``rules/document_kinds.tsv``."""
+        return cls()
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[dict[str, Any]]) -> DocumentFinder:
+        """A finder made only of rules rows (as written by :meth:`to_rows`)."""
+        return cls(rows)
+
+    def to_rows(self) -> list[dict[str, str]]:
+        """The keyword table as JSON-able rows."""
+        return [{"type": RULE_TYPE, "keyword": k, "kind": v} for k, v in self._kinds.items()]
+
+    def add(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Add or override kind keywords: rows with ``keyword`` and ``kind`` (``type`` is ignored)."""
+        for row in rows:
+            keyword, kind = row.get("keyword"), row.get("kind")
+            if not keyword or not kind:
+                raise ValueError(f"bad document row: {row!r}")
+            self._kinds[keyword] = kind
+        keywords = "|".join(regex.escape(k) for k in sorted(self._kinds, key=len, reverse=True))
+        # Searched backwards: the last keyword wins (《关于制定…规划的建议》 is a proposal, not a plan).
+        self._keyword = regex.compile(rf"(?r)(?:{keywords})") if keywords else None
 
     def find(self, text: str) -> list[Hit]:
         """Every 《》 title in ``text``, in order (repeats included)."""

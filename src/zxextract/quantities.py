@@ -4,7 +4,8 @@ One compiled regex finds ``[qualifier] number [至 number] [余|多] unit [quali
 each match is then checked against the exclusions of SCHEMA.md (years, ordinals,
 the article 一, names in short quotes or 《》, idioms).  Measure words come from
 ``rules/units.tsv`` (see docs/quantities.md) so a spaCy component can save and
-reload them with :meth:`QuantityFinder.to_rows` / :meth:`QuantityFinder.from_rows`.
+reload them as rows (``{"type": "unit", "surface": "万方"...}``) with
+:meth:`QuantityFinder.to_rows` / :meth:`QuantityFinder.from_rows`.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import regex
 
 from .numerals import HEDGES, NUMBER_PATTERN, parse_number
 from .records import Hit, Quantity
 
-UnitRow = tuple[str, str, str]  # (surface, unit or "-" for a non-measure noun, "any" | "arabic")
+RULE_TYPE = "unit"  # the ``type`` of rules rows this finder takes
 NOT_A_UNIT = "-"
 NUMERALS_ANY = "any"
 NUMERALS_ARABIC = "arabic"
@@ -52,34 +54,42 @@ _NUMBER = (
 )
 
 
-def _read_rows(text: str) -> list[UnitRow]:
-    """Rows of a units TSV; ``#`` lines are comments."""
-    rows: list[UnitRow] = []
+@lru_cache(maxsize=1)
+def _default_rows() -> tuple[dict[str, str], ...]:
+    """Rows of ``rules/units.tsv`` (surface, unit, after; ``#`` lines are comments)."""
+    text = resources.files("zxextract").joinpath("rules/units.tsv").read_text(encoding="utf-8")
+    rows = []
     for line in text.splitlines():
         if line.strip() and not line.startswith("#"):
-            surface, unit, numerals = line.split("\t")
-            rows.append((surface, unit, numerals))
-    return rows
-
-
-@lru_cache(maxsize=1)
-def _default_rows() -> tuple[UnitRow, ...]:
-    text = resources.files("zxextract").joinpath("rules/units.tsv").read_text(encoding="utf-8")
-    return tuple(_read_rows(text))
+            surface, unit, after = line.split("\t")
+            rows.append({"type": RULE_TYPE, "surface": surface, "unit": unit, "after": after})
+    return tuple(rows)
 
 
 class QuantityFinder:
     """Finds quantities in normalized text with a given table of measure words."""
 
-    def __init__(self, rows: Iterable[UnitRow]) -> None:
-        self._rows: list[UnitRow] = []
-        self._units: dict[str, tuple[str, bool]] = {}
-        for surface, unit, numerals in rows:
-            if numerals not in (NUMERALS_ANY, NUMERALS_ARABIC) or not surface or not unit:
-                raise ValueError(f"bad unit row: {(surface, unit, numerals)!r}")
-            self._rows.append((surface, unit, numerals))
-            self._units[surface] = (unit, numerals == NUMERALS_ARABIC)
-        units = "|".join(regex.escape(s) for s in sorted(self._units, key=len, reverse=True))
+    def __init__(self, rows: Iterable[dict[str, Any]] | None = None) -> None:
+        """``rows`` as in :meth:`add`; None loads the packaged ``rules/units.tsv``."""
+        self._units: dict[str, tuple[str, str]] = {}  # surface -> (unit, after)
+        self.add(_default_rows() if rows is None else rows)
+
+    def add(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Add or override units: rows with ``surface``, ``unit`` and optional ``after`` (any | arabic).
+
+        ``type`` is ignored (it routes rows of a rules file).  A row whose
+        surface is already known replaces it.
+        """
+        for row in rows:
+            surface, unit, after = row.get("surface"), row.get("unit"), row.get("after", NUMERALS_ANY)
+            if not surface or not unit or after not in (NUMERALS_ANY, NUMERALS_ARABIC):
+                raise ValueError(f"bad unit row: {row!r}")
+            self._units[surface] = (unit, after)
+        self._compile()
+
+    def _compile(self) -> None:
+        """One regex for the current unit table (longest surface first)."""
+        units = "|".join(regex.escape(s) for s in sorted(self._units, key=len, reverse=True)) or "(?!)"
         before = "|".join(sorted(_BEFORE, key=len, reverse=True))
         first = regex.escape("".join(sorted({word[0] for word in _BEFORE} | set("上" + _NUMERAL_CHARS))))
         self._pattern = regex.compile(
@@ -95,16 +105,16 @@ class QuantityFinder:
     @classmethod
     def default(cls) -> QuantityFinder:
         """The finder with the packaged ``rules/units.tsv``."""
-        return cls(_default_rows())
+        return cls()
 
     @classmethod
-    def from_rows(cls, rows: Iterable[Iterable[str]]) -> QuantityFinder:
-        """Rebuild a finder from :meth:`to_rows` output (e.g. lists read back from JSON)."""
-        return cls((surface, unit, numerals) for surface, unit, numerals in rows)
+    def from_rows(cls, rows: Iterable[dict[str, Any]]) -> QuantityFinder:
+        """A finder made only of rules rows (as written by :meth:`to_rows`)."""
+        return cls(rows)
 
-    def to_rows(self) -> list[UnitRow]:
-        """The unit table, in file order, for serialization."""
-        return list(self._rows)
+    def to_rows(self) -> list[dict[str, str]]:
+        """The unit table as JSON-able rows; ``from_rows(to_rows())`` rebuilds an equal finder."""
+        return [{"type": RULE_TYPE, "surface": s, "unit": u, "after": a} for s, (u, a) in self._units.items()]
 
     def find(self, text: str) -> list[Hit]:
         """Quantities in ``text``, in order, with offsets into ``text``."""
@@ -126,11 +136,11 @@ class QuantityFinder:
 
     def _quantity(self, match: regex.Match[str], text: str) -> Quantity | None:
         """The Quantity a match denotes, or None when an exclusion applies."""
-        unit, arabic_only = self._units[match["unit"]]
+        unit, after = self._units[match["unit"]]
         if unit == NOT_A_UNIT:
             return None
         numerals = [n for n in (match["n1"], match["n2"]) if n]
-        if arabic_only and not all(n.lstrip("-")[0].isdigit() for n in numerals):
+        if after == NUMERALS_ARABIC and not all(n.lstrip("-")[0].isdigit() for n in numerals):
             return None
         if unit == "年" and any(_YEAR.fullmatch(n) for n in numerals):
             return None  # 2023年 is a date
