@@ -158,7 +158,7 @@ def test_truncated_committee_member(finder: OfficialFinder) -> None:
 def test_descriptor_links_but_adds_nothing(finder: OfficialFinder) -> None:
     text = "会上，北碚区政协法治委员工作室牵头委员、城南法庭负责人高峰介绍情况。"
     assert find(finder, text, ("北碚区", BEIBEI)) == [
-        ("高峰", "牵头委员", "北碚区政协法治委员工作室", "北碚区", "other")
+        ("高峰", "牵头委员", "北碚区政协法治委员工作室", "北碚区", "cppcc")
     ]
 
 

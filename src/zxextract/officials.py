@@ -142,14 +142,17 @@ class OfficialFinder:
     def find(self, text: str, districts: list[Hit], article_district: District | None) -> list[Hit]:
         """One Hit per distinct (name, role, org) binding, in text order; ``mentions`` left empty."""
         hit_ends: dict[int, Hit] = {}
+        hit_starts: dict[int, Hit] = {}
         covered: set[int] = set()
         for h in districts:
             if h.end not in hit_ends or h.end - h.start > hit_ends[h.end].end - hit_ends[h.end].start:
                 hit_ends[h.end] = h
+            if h.start not in hit_starts or h.end - h.start > hit_starts[h.start].end - hit_starts[h.start].start:
+                hit_starts[h.start] = h
             covered.update(range(h.start, h.end))
         tokens = [_Token(m.start(), m.end(), self._positions[m.group()]) for m in self._position_re.finditer(text)]
         by_end = {t.end: t for t in tokens if t.rule.kind in _TITLE_KINDS}
-        ctx = _Context(text, hit_ends, covered, article_district)
+        ctx = _Context(text, hit_ends, hit_starts, covered, article_district)
         found: list[Hit] = []
         for tok in tokens:
             if tok.rule.kind not in _TITLE_KINDS:
@@ -388,14 +391,12 @@ class OfficialFinder:
 
     def _resolve(self, ctx: _Context, start: int, tok: _Token, prev: _Org | None) -> _Org:
         """The org of one title segment ``text[start:tok.start]`` + position."""
-        text = ctx.text
-        raw = text[start : tok.start]
-        written = regex.sub(r"[“”‘’\"']", "", raw)
+        written = regex.sub(r"[“”‘’\"']", "", ctx.text[start : tok.start])
         if not written:
             return self._default_org(ctx, tok.rule, prev)
         party = self._party_prefix_re.search(written)
         if party is not None:
-            hit = next((h for h in ctx.hit_ends.values() if start <= h.start < tok.start), None)
+            hit = next((ctx.hit_starts[i] for i in range(start, tok.start) if i in ctx.hit_starts), None)
             place = hit.entity if hit else None
             return _Org(written[party.start() :], place.name if place else None, "democratic_party", place)
         for sub, row in self._subs.items():
@@ -414,21 +415,23 @@ class OfficialFinder:
             return anchored[1]
         return self._free_org(ctx, start, tok.rule, written, prev)
 
-    def _free_org(self, ctx: _Context, start: int, tok: _Position, written: str, prev: _Org | None) -> _Org:
+    def _free_org(self, ctx: _Context, start: int, rule: _Position, written: str, prev: _Org | None) -> _Org:
         """A company or institution as printed; a leading implicit place word is written out.
 
         Text with neither a place nor a known org ending (``再次为凝聚委员``) is no org: the position's default applies.
+        A body right after the place decides the category (``区政协党组`` is CPPCC).
         """
-        category = self._category(written)
-        hit = next((h for h in ctx.hit_ends.values() if h.start == start), None)
+        hit = ctx.hit_starts.get(start)
         if hit is not None:
+            category = self._category(written, hit.end - hit.start)
             return _Org(written, hit.entity.name, category or "other", hit.entity)
+        category = self._category(written)
         if category is None:
-            return self._default_org(ctx, tok, prev)
+            return self._default_org(ctx, rule, prev)
         for pword, level in self._places:
             rest = written[len(pword) :]
             if written.startswith(pword) and rest and not written.startswith(self._place_blocks) and level != "literal":
-                org = self._placed(ctx, pword, level, rest, category, prev)
+                org = self._placed(ctx, pword, level, rest, self._category(written, len(pword)) or category, prev)
                 if org.place is not None:
                     return org
                 break
@@ -444,8 +447,12 @@ class OfficialFinder:
             return _Org(None, None, "other", None)
         return self._placed(ctx, "", "county", body, row["category"], prev)
 
-    def _category(self, org: str) -> str | None:
-        """Category of a printed org: by a known prefix, else the longest known suffix; None when unknown."""
+    def _category(self, org: str, place_len: int = 0) -> str | None:
+        """Category of a printed org: a body right after its place, a known prefix, else the longest known suffix."""
+        if place_len:
+            for word, row in self._anchored_longest:
+                if org.startswith(word, place_len):
+                    return row["category"]
         for word, category in self._prefixes:
             if org.startswith(word):
                 return category
@@ -464,5 +471,6 @@ class _Context:
 
     text: str
     hit_ends: dict[int, Hit]
+    hit_starts: dict[int, Hit]
     covered: set[int]
     article: District | None
