@@ -9,6 +9,7 @@ containing ``CTRL-C`` raises KeyboardInterrupt, as if the user pressed it.
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 from zxextract.batch import Settings
@@ -43,11 +44,24 @@ def load_fake(rules: list[str] | None = None, segmenter: str = "pkuseg") -> Fake
 FAKE = Settings(loader=load_fake)
 
 
-def expected_lines(pages: dict[str, str]) -> int:
-    """How many records the fake makes of these pages (doc_id → text)."""
-    return sum(len(FakeExtractor([], "char").parse(text, doc_id)) for doc_id, text in pages.items())
-
-
 def read_jsonl(path: Path) -> list[str]:
     """Lines of a JSONL file."""
     return path.read_text(encoding="utf-8").splitlines()
+
+
+class BusyExtractor(FakeExtractor):
+    """The fake with a CPU cost per character, to measure engine scaling before the real pipeline is built."""
+
+    SECONDS_PER_CHAR = 20e-6  # a 20,000-character page costs 0.4 s
+
+    def parse(self, text: str, doc_id: str | None = None) -> list[Article]:
+        """Burn CPU in proportion to the page, then split it like the fake."""
+        deadline = time.process_time() + len(text) * self.SECONDS_PER_CHAR
+        while time.process_time() < deadline:
+            pass
+        return super().parse(text, doc_id)
+
+
+def load_busy(rules: list[str] | None = None, segmenter: str = "pkuseg") -> BusyExtractor:
+    """Same signature as zxextract.load."""
+    return BusyExtractor(list(rules or []), segmenter)
