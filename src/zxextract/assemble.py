@@ -30,6 +30,7 @@ _FIELDS: dict[str, tuple[str, type, Callable[[Any], Hashable] | None]] = {
 def build_articles(doc: Doc, doc_id: str) -> list[Article]:
     """The Article records of a processed Doc, in reading order."""
     norm = normalized_view(doc)
+    text = norm.text
     by_article: dict[tuple[str, int], list[Span]] = {}
     for key in (BYLINES_KEY, *(spec[0] for spec in _FIELDS.values())):
         for span in doc.spans.get(key, []):
@@ -41,8 +42,8 @@ def build_articles(doc: Doc, doc_id: str) -> list[Article]:
         def records(key: str, cls: type) -> list[Any]:
             out = []
             for span in sorted(by_article.get((key, view.index), []), key=lambda s: s.start_char):
-                record = cls.from_dict(span._.zx)
-                record.text = span.text
+                record = cls(**span._.zx)
+                record.text = text[span.start_char : span.end_char]
                 record.span = norm.raw_span(span.start_char, span.end_char)
                 out.append(record)
             return out
@@ -56,7 +57,7 @@ def build_articles(doc: Doc, doc_id: str) -> list[Article]:
             subtitle=info.get("subtitle"),
             bylines=records(BYLINES_KEY, Credit),
             spans=[norm.raw_span(s, e) for s, e in view.segments],
-            text="\n".join(doc.text[s:e] for s, e in view.segments),
+            text="\n".join(text[s:e] for s, e in view.segments),
         )
         for field, (key, cls, identity) in _FIELDS.items():
             found = records(key, cls)

@@ -17,8 +17,9 @@ so any component also works alone in any Chinese pipeline.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -37,7 +38,7 @@ from .officials import OfficialFinder
 from .quantities import QuantityFinder
 from .records import District, Hit
 from .spans import add_entity_spans
-from .tokenizer import RAW_KEY, raw_offsets
+from .tokenizer import RAW_KEY, doc_text, raw_offsets
 
 ARTICLES_KEY = "zx_articles"
 BYLINES_KEY = "zx_bylines"
@@ -57,7 +58,7 @@ def articles(doc: Doc) -> list[ArticleView]:
     """The articles ``zx_layout`` found, or the whole Doc as one article."""
     group = doc.spans.get(ARTICLES_KEY)
     if group is None:
-        return [ArticleView(0, [(0, len(doc.text))], {})]
+        return [ArticleView(0, [(0, len(doc_text(doc)))], {})]
     views: dict[int, ArticleView] = {}
     for span in group:
         index = span._.zx_article
@@ -70,11 +71,10 @@ def articles(doc: Doc) -> list[ArticleView]:
 def normalized_view(doc: Doc) -> Normalized:
     """The Doc's text with its raw input and offset map (identity when the Doc was not normalized here)."""
     offsets = raw_offsets(doc)
+    text = doc_text(doc)
     if offsets is None:
-        from array import array
-
-        return Normalized(raw=doc.text, text=doc.text, offsets=array("q", range(len(doc.text))))
-    return Normalized(raw=doc.user_data[RAW_KEY], text=doc.text, offsets=offsets)
+        return Normalized(raw=text, text=text, offsets=array("q", range(len(text))))
+    return Normalized(raw=doc.user_data[RAW_KEY], text=text, offsets=offsets)
 
 
 class RuleComponent:
@@ -90,16 +90,17 @@ class RuleComponent:
         self.annotate_ents = annotate_ents
         self.finder = self.finder_class.default()
 
-    def find(self, doc: Doc, start: int, end: int, article: ArticleView) -> list[Hit]:
-        """Hits in ``doc.text[start:end]``, offsets relative to ``start``."""
-        return self.finder.find(doc.text[start:end])
+    def find(self, doc: Doc, text: str, start: int, end: int, article: ArticleView) -> list[Hit]:
+        """Hits in ``text[start:end]`` (``text`` is the Doc's text), offsets relative to ``start``."""
+        return self.finder.find(text[start:end])
 
     def __call__(self, doc: Doc) -> Doc:
+        text = doc_text(doc)
         items = []
         for article in articles(doc):
             for start, end in article.segments:
-                for hit in self.find(doc, start, end, article):
-                    items.append((start + hit.start, start + hit.end, hit.entity.to_dict(), article.index))
+                for hit in self.find(doc, text, start, end, article):
+                    items.append((start + hit.start, start + hit.end, asdict(hit.entity), article.index))
         add_entity_spans(doc, self.spans_key, self.label, items, self.annotate_ents)
         return doc
 
@@ -129,18 +130,19 @@ class DistrictComponent(RuleComponent):
     rule_type = "district"
 
     def __call__(self, doc: Doc) -> Doc:
+        text = doc_text(doc)
         items = []
         for article in articles(doc):
             hits: list[tuple[int, Hit]] = []
             for start, end in article.segments:
-                hits.extend((start, hit) for hit in self.finder.find(doc.text[start:end]))
+                hits.extend((start, hit) for hit in self.finder.find(text[start:end]))
             title_end = (article.info.get("title_span") or (0, 0))[1]
             main = self.finder.main_district([_shift(start, h) for start, h in hits], title_end)
             if main is not None:
-                article.info["district"] = main.to_dict()
+                article.info["district"] = asdict(main)
                 for start, end in article.segments:
-                    hits.extend((start, hit) for hit in self.finder.implicit(doc.text[start:end], main))
-            items.extend((s + h.start, s + h.end, h.entity.to_dict(), article.index) for s, h in hits)
+                    hits.extend((start, hit) for hit in self.finder.implicit(text[start:end], main))
+            items.extend((s + h.start, s + h.end, asdict(h.entity), article.index) for s, h in hits)
         add_entity_spans(doc, self.spans_key, self.label, items, self.annotate_ents)
         return doc
 
@@ -156,14 +158,14 @@ class OfficialComponent(RuleComponent):
         super().__init__(nlp, name, spans_key, annotate_ents)
         self.districts_key = districts_key
 
-    def find(self, doc: Doc, start: int, end: int, article: ArticleView) -> list[Hit]:
+    def find(self, doc: Doc, text: str, start: int, end: int, article: ArticleView) -> list[Hit]:
         districts = [
-            Hit(span.start_char - start, span.end_char - start, District.from_dict(span._.zx))
+            Hit(span.start_char - start, span.end_char - start, District(**span._.zx))
             for span in doc.spans.get(self.districts_key, [])
             if start <= span.start_char and span.end_char <= end and not span._.zx.get("implicit")
         ]
         main = article.info.get("district")
-        return self.finder.find(doc.text[start:end], districts, District.from_dict(main) if main else None)
+        return self.finder.find(text[start:end], districts, District(**main) if main else None)
 
 
 class DateComponent(RuleComponent):
@@ -177,8 +179,8 @@ class DateComponent(RuleComponent):
         super().__init__(nlp, name, spans_key, annotate_ents)
         self.reference_date = dt.date.fromisoformat(reference_date) if reference_date else None
 
-    def find(self, doc: Doc, start: int, end: int, article: ArticleView) -> list[Hit]:
-        return self.finder.find(doc.text[start:end], reference_date=self.reference_date)
+    def find(self, doc: Doc, text: str, start: int, end: int, article: ArticleView) -> list[Hit]:
+        return self.finder.find(text[start:end], reference_date=self.reference_date)
 
 
 class BrandComponent(RuleComponent):
@@ -217,7 +219,7 @@ class LayoutComponent:
                 "title_span": list(layout.title_span) if layout.title_span else None,
             }
             segments.extend((start, end, info, index) for start, end in layout.segments)
-            bylines.extend((h.start, h.end, h.entity.to_dict(), index) for h in layout.bylines)
+            bylines.extend((h.start, h.end, asdict(h.entity), index) for h in layout.bylines)
         add_entity_spans(doc, ARTICLES_KEY, "ARTICLE", segments, annotate_ents=False)
         add_entity_spans(doc, BYLINES_KEY, "CREDIT", bylines, annotate_ents=self.annotate_ents)
         return doc

@@ -15,6 +15,7 @@ from . import tokenizer  # noqa: F401  (registers zxextract.Tokenizer.v1)
 from .assemble import build_articles
 from .components import RuleComponent
 from .records import Article
+from .tokenizer import doc_text
 
 PIPELINE_NAME = "zxextract_zh"
 DEFAULT_DOC_ID = "<string>"
@@ -79,7 +80,7 @@ class Extractor:
         """(doc_id, articles) for each (doc_id, text), in input order; ``n_process`` > 1 uses worker processes."""
         checked = ((_as_text(text, None), doc_id) for doc_id, text in items)
         for doc, doc_id in self.nlp.pipe(checked, as_tuples=True, n_process=n_process, batch_size=batch_size):
-            yield doc_id, (build_articles(doc, doc_id) if doc.text.strip() else [])
+            yield doc_id, (build_articles(doc, doc_id) if doc_text(doc).strip() else [])
 
 
 def _as_text(text: Any, encoding: str | None) -> str:

@@ -6,6 +6,7 @@ from spacy import displacy
 from spacy.tokens import Doc
 
 from .components import articles
+from .tokenizer import doc_text
 
 COLORS = {
     "DISTRICT": "#7aecec",
@@ -21,6 +22,7 @@ COLORS = {
 def render_doc(doc: Doc) -> str:
     """A full HTML page: each article's segments with their non-overlapping entities (``doc.ents``)."""
     blocks = []
+    text = doc_text(doc)
     for view in articles(doc):
         info = view.info
         heading = " · ".join(
@@ -35,5 +37,5 @@ def render_doc(doc: Doc) -> str:
                 if start <= ent.start_char and ent.end_char <= end
             ]
             title = heading if number == 0 else f"#{view.index} (continued)"
-            blocks.append({"text": doc.text[start:end], "ents": ents, "title": title})
+            blocks.append({"text": text[start:end], "ents": ents, "title": title})
     return displacy.render(blocks, style="ent", manual=True, page=True, options={"colors": COLORS})

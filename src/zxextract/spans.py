@@ -10,12 +10,13 @@ entities are re-anchored by their character offsets afterwards.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+
+from .tokenizer import doc_text
 
 def _slot(span: Span, name: str) -> tuple:
     # spaCy keys plain Span._ values by character range alone; two bindings on one range
@@ -55,21 +56,19 @@ def _restore(doc: Doc, anchor: _Anchor) -> Span:
 
 def ensure_boundaries(doc: Doc, cuts: Iterable[int]) -> None:
     """Split tokens so that each character offset in ``cuts`` is a token boundary."""
-    cut_list = sorted(set(cuts))
-    if not cut_list:
-        return
+    size = len(doc_text(doc))
+    inner: dict[int, list[int]] = {}  # token index → cuts strictly inside it
+    for cut in sorted(set(cuts)):
+        if 0 < cut < size:
+            holder = doc.char_span(cut, cut + 1, alignment_mode="expand")
+            if holder is not None and holder.start_char < cut:
+                inner.setdefault(holder.start, []).append(cut)
     plan: list[tuple[Any, list[str]]] = []
-    for token in doc:
+    for index, positions in inner.items():
+        token = doc[index]
         start = token.idx
-        end = start + len(token.text)
-        i = bisect_right(cut_list, start)
-        inner = []
-        while i < len(cut_list) and cut_list[i] < end:
-            inner.append(cut_list[i])
-            i += 1
-        if inner:
-            edges = [start, *inner, end]
-            plan.append((token, [token.text[a - start : b - start] for a, b in zip(edges, edges[1:])]))
+        edges = [start, *positions, start + len(token.text)]
+        plan.append((token, [token.text[a - start : b - start] for a, b in zip(edges, edges[1:])]))
     if not plan:
         return
     groups = {key: [_anchor(s) for s in group] for key, group in doc.spans.items()}

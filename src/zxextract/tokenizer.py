@@ -21,6 +21,7 @@ from .normalize import normalize
 
 RAW_KEY = "zx_raw"
 OFFSETS_KEY = "zx_offsets"
+TEXT_KEY = "zx_text"
 
 
 @registry.tokenizers("zxextract.Tokenizer.v1")
@@ -49,6 +50,7 @@ class NormalizingTokenizer(DummyTokenizer):
         norm = normalize(text)
         doc = self.inner(norm.text)
         doc.user_data[RAW_KEY] = text
+        doc.user_data[TEXT_KEY] = norm.text
         doc.user_data[OFFSETS_KEY] = norm.offsets.tobytes()
         return doc
 
@@ -84,6 +86,14 @@ class NormalizingTokenizer(DummyTokenizer):
             self.inner.from_bytes(data, **kwargs)
             self.inner.segmenter = self.segmenter
         return self
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once: spaCy rebuilds it from every token on each access."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
 
 
 def raw_offsets(doc: Doc) -> array | None:
