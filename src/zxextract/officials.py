@@ -27,12 +27,7 @@ from .records import District, Hit, Official
 
 Rows = dict[str, list[dict[str, str]]]
 
-_TABLES = {
-    "positions": ("word", "role", "after_name", "default_body", "kind"),
-    "bodies": ("word", "kind", "category", "level"),
-    "surnames": ("surname", "rank"),
-    "context": ("word", "kind"),
-}
+_TABLES = ("positions", "bodies", "surnames", "context")  # rules/officials_<table>.tsv; columns in docs/officials.md
 _TITLE_KINDS = ("position", "descriptor", "truncated")
 # Characters that end a title segment when scanning back from a position.
 _SEG_STOP = frozenset("，,。；;：:！!？?“”‘’\"'《》【】[]…\n 、—的(（)）")
