@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 
 from fakepipeline import FakeExtractor, load_fake, read_jsonl
 from zxextract import cli
-from zxextract.batch import Settings, article_json
+from zxextract.batch import Settings, Summary, article_json
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -80,8 +80,7 @@ def test_seeds_one_line_per_article_with_schema_keys(tmp_path: Path) -> None:  #
     assert all(set(r) == SCHEMA_KEYS for r in records)
     assert [(r["doc_id"], r["index"]) for r in records] == [(d, i) for d, n in per_page.items() for i in range(n)]
     empty = sum(1 for n in per_page.values() if n == 0)
-    summary = f"5 files, {len(records)} articles, 0 errors, {empty} {'page' if empty == 1 else 'pages'} without articles"
-    assert result.stderr.splitlines()[-1] == summary
+    assert result.stderr.splitlines()[-1] == Summary(5, len(records), 0, empty).line()
     assert leftovers(out) == []
 
 
@@ -126,7 +125,7 @@ def test_stdin_dash(tmp_path: Path, fake: None) -> None:
     result = run("extract", "-", "-o", out, input=PAGES["a.txt"].encode("gb18030"))
     assert result.exit_code == 0
     assert read_jsonl(out) == expected({"-": PAGES["a.txt"]})
-    assert result.stderr == "1 files, 2 articles, 0 errors, 0 pages without articles\n"  # one input: no progress bar
+    assert result.stderr == "1 file, 2 articles, 0 errors, 0 pages without articles\n"  # one input: no progress bar
 
 
 def test_page_without_articles_is_counted_not_an_error(tmp_path: Path, fake: None) -> None:
@@ -144,6 +143,17 @@ def test_two_workers_give_the_same_output(tmp_path: Path, fake: None) -> None:
     result = run("extract", tmp_path / "pages", "-o", tmp_path / "two.jsonl", "--workers", "2")
     assert result.exit_code == 0, result.output
     assert read_jsonl(tmp_path / "two.jsonl") == expected(pages)
+
+
+@pytest.mark.parametrize(
+    ("summary", "line"),
+    [
+        (Summary(5, 38, 0, 1), "5 files, 38 articles, 0 errors, 1 page without articles"),
+        (Summary(1, 1, 1, 0, 3), "1 file, 1 article, 1 error, 0 pages without articles, 3 skipped as already done"),
+    ],
+)
+def test_summary_line(summary: Summary, line: str) -> None:
+    assert summary.line() == line
 
 
 # --- errors ------------------------------------------------------------------------

@@ -130,11 +130,15 @@ class Summary:
 
     def line(self) -> str:
         """E.g. ``5 files, 38 articles, 0 errors, 1 page without articles``."""
-        text = (
-            f"{self.files} files, {self.articles} articles, {self.errors} errors, "
-            f"{self.empty} {'page' if self.empty == 1 else 'pages'} without articles"
-        )
-        return text + (f", {self.skipped} skipped as already done" if self.skipped else "")
+        parts = [_count(self.files, "file"), _count(self.articles, "article"), _count(self.errors, "error")]
+        parts.append(_count(self.empty, "page") + " without articles")
+        if self.skipped:
+            parts.append(f"{self.skipped} skipped as already done")
+        return ", ".join(parts)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def outcomes(sources: Iterable[Source], settings: Settings, workers: int = 1) -> Iterator[Outcome]:
