@@ -220,6 +220,15 @@ def _t2s_changed(norm: Normalized, start: int, end: int) -> int:
     return sum(1 for i in range(start, end) if text[i] != raw[offsets[i]] and _HAN.match(text[i]))
 
 
+def _masthead(norm: Normalized, lines: list[_Line], line: _Line) -> bool:
+    """A calligraphic masthead OCR'd as a short run of traditional characters on a simplified page
+    (``重度政協系``): the lines around it carry no traditional character."""
+    if len(line.text) > _rules().masthead_max or not _t2s_changed(norm, line.start, line.end):
+        return False
+    around = lines[max(line.index - 2, 0) : line.index] + lines[line.index + 1 : line.index + 3]
+    return not any(_t2s_changed(norm, x.start, x.end) for x in around)
+
+
 def _section_label(line: _Line) -> str | None:
     """The column label a line prints, if it is one.
 
@@ -248,10 +257,6 @@ def _classify(norm: Normalized, lines: list[_Line]) -> None:
     """Give every line its kind (furniture, section, cont, jump, credit, news, closing, deck, head, body)."""
     rules = _rules()
     raw, offsets = norm.raw, norm.offsets
-    han = len(_HAN.findall(norm.text))
-    # Calligraphic mastheads OCR as traditional characters; only meaningful on a simplified
-    # page, which may still carry a masthead or two.
-    masthead_check = _t2s_changed(norm, 0, len(norm.text)) <= 0.01 * han + 2 * rules.masthead_max
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -260,7 +265,7 @@ def _classify(norm: Normalized, lines: list[_Line]) -> None:
         if (
             any(p.fullmatch(line.raw) for p in rules.furniture)
             or text.replace(" ", "") in rules.slogans
-            or (masthead_check and len(text) <= rules.masthead_max and _t2s_changed(norm, line.start, line.end))
+            or _masthead(norm, lines, line)
         ):
             line.kind = "furniture"
         elif rules.continued_from.match(text):
