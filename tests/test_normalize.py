@@ -99,3 +99,14 @@ def test_property_idempotent_and_maps_back(raw: str) -> None:
     for i, ch in enumerate(norm.text):
         source = raw[norm.offsets[i]]
         assert ch == source or ch in " \n“”‘’·" or normalize(source).text == ch
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "“秀山县城至峨溶公交线路全长 45 公\n\n里，通行时间约 1 小时。",  # open quotation
+        "全长 45 公\n\n里，通行时间约 1 小时。",  # next line opens on a one-character clause
+    ],
+)
+def test_break_inside_a_word_without_clause_punctuation_is_joined(raw: str) -> None:
+    assert "45公里" in normalize(raw).text

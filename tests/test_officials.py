@@ -271,7 +271,8 @@ def test_one_entry_per_binding_and_offsets(finder: OfficialFinder) -> None:
 
 def test_rows_round_trip(finder: OfficialFinder) -> None:
     rows = finder.to_rows()
-    assert set(rows) == {"positions", "bodies", "surnames", "context"}
+    assert {r["table"] for r in rows} == {"positions", "bodies", "surnames", "context"}
+    assert all(r["type"] == "official" for r in rows)
     text = "区委书记李强、区长王刚出席。"
     again = OfficialFinder.from_rows(rows)
     assert again.find(text, [], PIXIAN) == finder.find(text, [], PIXIAN)
@@ -281,16 +282,24 @@ def test_rows_drive_behaviour(finder: OfficialFinder) -> None:
     rows = finder.to_rows()
     text = "大足区政协馆员李强表示。"
     assert find(finder, text, ("大足区", DAZU)) == []
-    rows["positions"].append({"word": "馆员", "role": "馆员", "after_name": "0", "default_body": "", "kind": "position"})
+    rows.append({"type": "official", "table": "positions", "word": "馆员", "role": "馆员", "after_name": "0", "default_body": "", "kind": "position"})
     added = OfficialFinder.from_rows(rows)
     assert find(added, text, ("大足区", DAZU)) == [("李强", "馆员", "大足区政协", "大足区", "cppcc")]
-    rows["surnames"] = [r for r in rows["surnames"] if r["surname"] != "李"]
+    rows = [r for r in rows if not (r["table"] == "surnames" and r["surname"] == "李")]
     assert find(OfficialFinder.from_rows(rows), text, ("大足区", DAZU)) == []
 
 
+def test_add_extends_a_loaded_finder() -> None:
+    finder = OfficialFinder.default()
+    text = "大足区政协馆员李强表示。"
+    finder.add([{"type": "official", "table": "positions", "word": "馆员", "role": "馆员", "after_name": "0", "default_body": "", "kind": "position"}])
+    assert find(finder, text, ("大足区", DAZU)) == [("李强", "馆员", "大足区政协", "大足区", "cppcc")]
+    with pytest.raises(ValueError, match="table"):
+        finder.add([{"type": "official", "word": "馆员"}])
+
+
 def test_rule_files_hold_no_seed_names(finder: OfficialFinder) -> None:
-    rows = finder.to_rows()
-    words = {r["word"] for table in ("positions", "bodies", "context") for r in rows[table]}
+    words = {r["word"] for r in finder.to_rows() if r["table"] in ("positions", "bodies", "context")}
     gold_names = {
         o["name"]
         for path in (DATA / "gold").glob("*.json")

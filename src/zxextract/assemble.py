@@ -45,6 +45,8 @@ def build_articles(doc: Doc, doc_id: str) -> list[Article]:
                 record = cls(**span._.zx)
                 record.text = text[span.start_char : span.end_char]
                 record.span = norm.raw_span(span.start_char, span.end_char)
+                if isinstance(record, Official):  # mentions are stored as page offsets
+                    record.mentions = [norm.raw_span(s, e) for s, e in record.mentions]
                 out.append(record)
             return out
 

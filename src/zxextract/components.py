@@ -88,7 +88,14 @@ class RuleComponent:
         self.name = name
         self.spans_key = spans_key
         self.annotate_ents = annotate_ents
-        self.finder = self.finder_class.default()
+        self._finder: Any = None
+
+    @property
+    def finder(self) -> Any:
+        """The rules: loaded by ``from_disk``, else the packaged defaults (built on first use, not twice)."""
+        if self._finder is None:
+            self._finder = self.finder_class.default()
+        return self._finder
 
     def find(self, doc: Doc, text: str, start: int, end: int, article: ArticleView) -> list[Hit]:
         """Hits in ``text[start:end]`` (``text`` is the Doc's text), offsets relative to ``start``."""
@@ -118,7 +125,7 @@ class RuleComponent:
         srsly.write_jsonl(path / RULES_FILE, self.finder.to_rows())
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "RuleComponent":
-        self.finder = self.finder_class.from_rows(list(srsly.read_jsonl(ensure_path(path) / RULES_FILE)))
+        self._finder = self.finder_class.from_rows(list(srsly.read_jsonl(ensure_path(path) / RULES_FILE)))
         return self
 
 
@@ -165,7 +172,14 @@ class OfficialComponent(RuleComponent):
             if start <= span.start_char and span.end_char <= end and not span._.zx.get("implicit")
         ]
         main = article.info.get("district")
-        return self.finder.find(text[start:end], districts, District(**main) if main else None)
+        segment = text[start:end]
+        hits = self.finder.find(segment, districts, District(**main) if main else None)
+        # Later bare mentions (王俊指出) go to the person's first binding, as page offsets.
+        mentions = self.finder.link_mentions(segment, hits)
+        for hit in hits:
+            found = mentions.pop(hit.entity.name, ())
+            hit.entity.mentions = [[start + s, start + e] for s, e in found]
+        return hits
 
 
 class DateComponent(RuleComponent):

@@ -11,8 +11,9 @@ What it does, in order:
    full-width digits and letters to ASCII, ``•・‧∙`` to ``·``, 「」/『』 to
    curly quotes, traditional to simplified (``rules/t2s.tsv``).
 2. Per line: lines become paragraphs joined by a single ``\\n``; a line break
-   inside running text (the paragraph so far has clause punctuation and does
-   not end a sentence) is an OCR column break and is removed.
+   inside running text (the paragraph so far has clause punctuation or an open
+   quotation and does not end a sentence, or the next line opens on a one- or
+   two-character clause) is an OCR column break and is removed.
 3. Inside a paragraph: whitespace is removed (``大渡 口区``, ``典 型 社 区``,
    ``18 万吨``) except one space between two ASCII words.
 4. Straight quotes become curly, opening or closing by the last quote seen.
@@ -92,7 +93,11 @@ def _continues(paragraph: list[str], line: list[str]) -> bool:
     head = "".join(line[:6])
     if _BLOCK_START.match(head):
         return False
-    return _CLAUSE.search("".join(paragraph)) is not None
+    if _CLAUSE.match(head, 1, 3):  # ``里，通行时间…``: a line does not open on a one- or two-character clause
+        return True
+    text = "".join(paragraph)
+    # Running text: clause punctuation so far, or a quotation still open (``“…全长45公``).
+    return _CLAUSE.search(text) is not None or text.count("“") > text.count("”")
 
 
 @dataclass(frozen=True)

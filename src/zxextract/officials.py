@@ -75,6 +75,17 @@ def _read_table(name: str) -> list[dict[str, str]]:
     return [dict(zip(header, (line.split("\t") + [""] * len(header))[: len(header)])) for line in lines[1:]]
 
 
+def _group(rows: Iterable[dict[str, str]]) -> Rows:
+    """Flat rule rows → rows per table; a row without a known ``table`` is an error, not silently dropped."""
+    grouped: Rows = {name: [] for name in _TABLES}
+    for row in rows:
+        table = row.get("table")
+        if table not in grouped:
+            raise ValueError(f"an officials rule needs 'table' in {list(_TABLES)}: {row!r}")
+        grouped[table].append({k: v for k, v in row.items() if k not in ("type", "table")})
+    return grouped
+
+
 def _alternation(words: Iterable[str]) -> str:
     """A regex alternation trying longer words first, so the longest word wins at a position."""
     return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
@@ -124,13 +135,18 @@ class OfficialFinder:
         return cls({name: _read_table(name) for name in _TABLES})
 
     @classmethod
-    def from_rows(cls, rows: Rows) -> OfficialFinder:
+    def from_rows(cls, rows: Iterable[dict[str, str]]) -> OfficialFinder:
         """Rebuild from :meth:`to_rows` output (how a spaCy component restores its rules)."""
-        return cls(rows)
+        return cls(_group(rows))
 
-    def to_rows(self) -> Rows:
-        """All rule tables as plain rows, keyed by table name (positions, bodies, surnames, context)."""
-        return {name: [dict(r) for r in rows] for name, rows in self._rows.items()}
+    def to_rows(self) -> list[dict[str, str]]:
+        """All rule tables as flat rows, each naming its ``table`` (positions, bodies, surnames, context)."""
+        return [{"type": "official", "table": name, **r} for name, rows in self._rows.items() for r in rows]
+
+    def add(self, rows: Iterable[dict[str, str]]) -> None:
+        """Add rule rows (from a rules file: ``{"type": "official", "table": "positions", ...}``) and rebuild."""
+        extra = _group(rows)
+        self.__init__({name: self._rows[name] + extra.get(name, []) for name in _TABLES})  # type: ignore[misc]
 
     # ------------------------------------------------------------------ finding
 
