@@ -250,3 +250,10 @@ def test_furniture_lines_are_dropped() -> None:
     assert (articles[0].title, articles[0].subtitle) == ("大标题在这里", "副题小记")
     segment_text = _segment_text(text, articles[0])
     assert "具" not in segment_text and "政协系" not in segment_text
+
+
+def test_bullet_lines_are_body_not_credits() -> None:
+    text, articles = _split("标题\n\n□ 通讯员 甲乙\n\n正文开头。\n\n● 要点一，加强管理。\n\n● 要点二\n\n结尾。\n")
+    assert len(articles) == 1
+    assert [(h.entity.name, h.entity.role) for h in articles[0].bylines] == [("甲乙", "correspondent")]
+    assert "要点一" in _segment_text(text, articles[0]) and "要点二" in _segment_text(text, articles[0])

@@ -112,6 +112,7 @@ _TOKEN = regex.compile(r"[^\s()（）\[\]【】、，,：:；;□■◇◆○●
 _DECK = regex.compile(r"^(?:——|—|--|-|－|―)+(?=\S)")
 _PAREN_TAIL = regex.compile(r"[(（]([^()（）]{2,60})[)）]\s*$")
 _NEWS_PAREN = regex.compile(r"\s*[(（]([^()（）]{1,60})[)）]")
+_WORD_REST = regex.compile(r"(\S+)\s+(\S.*\S)", regex.DOTALL)
 _MAX_HEAD = 80
 
 
@@ -242,10 +243,10 @@ def _section_label(line: _Line) -> str | None:
         return text
     if len(text) > 24 or _CLAUSE.search(text) or _ends_sentence(text):
         return None
-    head, _, rest = line.raw.partition(" ") if " " in line.raw else line.raw.partition("\u3000")
-    head, rest = head.strip(), "".join(rest.split())
-    if not head or len(rest) < 2:
+    split = _WORD_REST.fullmatch(line.raw)
+    if split is None:
         return None
+    head, rest = split.group(1), "".join(split.group(2).split())
     if head in rules.prefixes:
         return f"{head} {rest}"
     # the shortest prefix that the OCR'd word ends: the smallest repair
@@ -274,12 +275,9 @@ def _classify(norm: Normalized, lines: list[_Line]) -> None:
             line.kind = "jump"
         elif (label := _section_label(line)) is not None:
             line.kind, line.label = "section", label
-        elif text[0] in rules.credit_marks:
-            parsed = _parse_credits(raw, lo + 1, hi, "author")
-            line.kind = "credit"
-            if parsed:
-                line.credits = parsed[0]
-                line.photo_credit = all(r == "photographer" for _, r, _, _ in parsed[0])
+        elif text[0] in rules.credit_marks and (parsed := _parse_credits(raw, lo + 1, hi, "author")):
+            line.kind, line.credits = "credit", parsed[0]
+            line.photo_credit = all(r == "photographer" for _, r, _, _ in parsed[0])
         elif rules.news_re.match(text):
             line.kind = "news"
             lead = rules.news_re.match(raw, lo, hi)
@@ -327,7 +325,6 @@ def _multiline_closing(norm: Normalized, lines: list[_Line], first: _Line, nxt: 
                     line.kind = "closing"
                 return j + 1
             break
-    _mark_tail(norm, first, offsets[first.start], offsets[first.end - 1] + 1)
     return nxt
 
 
