@@ -275,7 +275,7 @@ def _classify(norm: Normalized, lines: list[_Line]) -> None:
             line.kind = "jump"
         elif (label := _section_label(line)) is not None:
             line.kind, line.label = "section", label
-        elif text[0] in rules.credit_marks and (parsed := _parse_credits(raw, lo + 1, hi, "author")):
+        elif text[0] in rules.credit_marks and (parsed := _parse_credits(raw, lo + 1, hi, "author")) and parsed[1]:
             line.kind, line.credits = "credit", parsed[0]
             line.photo_credit = all(r == "photographer" for _, r, _, _ in parsed[0])
         elif rules.news_re.match(text):
