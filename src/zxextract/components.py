@@ -82,7 +82,7 @@ class RuleComponent:
 
     label: ClassVar[str]
     finder_class: ClassVar[type]
-    rule_type: ClassVar[str]  # the ``type`` of rows this component takes from a rules file
+    rule_types: ClassVar[tuple[str, ...]]  # the ``type`` values of rules-file rows this component takes
 
     def __init__(self, nlp: Language, name: str, spans_key: str, annotate_ents: bool) -> None:
         self.name = name
@@ -134,7 +134,7 @@ class DistrictComponent(RuleComponent):
 
     label = "DISTRICT"
     finder_class = DistrictFinder
-    rule_type = "district"
+    rule_types = ("district", "district_stop", "district_weak")
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
@@ -159,7 +159,7 @@ class OfficialComponent(RuleComponent):
 
     label = "OFFICIAL"
     finder_class = OfficialFinder
-    rule_type = "official"
+    rule_types = ("official",)
 
     def __init__(self, nlp: Language, name: str, spans_key: str, annotate_ents: bool, districts_key: str) -> None:
         super().__init__(nlp, name, spans_key, annotate_ents)
@@ -187,7 +187,7 @@ class DateComponent(RuleComponent):
 
     label = "DATE"
     finder_class = DateFinder
-    rule_type = "date"
+    rule_types = ("date",)
 
     def __init__(self, nlp: Language, name: str, spans_key: str, annotate_ents: bool, reference_date: str | None) -> None:
         super().__init__(nlp, name, spans_key, annotate_ents)
@@ -200,19 +200,19 @@ class DateComponent(RuleComponent):
 class BrandComponent(RuleComponent):
     label = "BRAND"
     finder_class = BrandFinder
-    rule_type = "brand"
+    rule_types = ("brand",)
 
 
 class QuantityComponent(RuleComponent):
     label = "QUANTITY"
     finder_class = QuantityFinder
-    rule_type = "unit"
+    rule_types = ("unit",)
 
 
 class DocumentComponent(RuleComponent):
     label = "DOCUMENT"
     finder_class = DocumentFinder
-    rule_type = "document"
+    rule_types = ("document",)
 
 
 class LayoutComponent:

@@ -52,7 +52,7 @@ class Extractor:
         by_type: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
             by_type.setdefault(row["type"], []).append(row)
-        owners = {pipe.rule_type: pipe for _, pipe in self.nlp.pipeline if isinstance(pipe, RuleComponent)}
+        owners = {t: pipe for _, pipe in self.nlp.pipeline if isinstance(pipe, RuleComponent) for t in pipe.rule_types}
         unknown = sorted(set(by_type) - set(owners))
         if unknown:
             raise ValueError(f"unknown rule types {unknown}; known: {sorted(owners)}")
