@@ -110,3 +110,18 @@ def test_property_idempotent_and_maps_back(raw: str) -> None:
 )
 def test_break_inside_a_word_without_clause_punctuation_is_joined(raw: str) -> None:
     assert "45公里" in normalize(raw).text
+
+
+def test_closing_credit_ends_a_paragraph() -> None:
+    raw = "建议，要盘活资产质效。(冉洵)\n\n彭水：建言有效盘活国有资产\n\n本报讯 近日，彭水县政协组织调研。"
+    assert normalize(raw).text.split("\n")[:2] == ["建议，要盘活资产质效。(冉洵)", "彭水：建言有效盘活国有资产"]
+
+
+def test_label_after_a_truncated_column_line_is_not_joined() -> None:
+    raw = "同时，强化跟踪问效机制，共同守护祖国的未来\n\n区县快递\n\n黔江：关注精神障碍康复融合行动"
+    assert normalize(raw).text.split("\n") == ["同时，强化跟踪问效机制，共同守护祖国的未来", "区县快递", "黔江：关注精神障碍康复融合行动"]
+
+
+def test_narrow_column_lines_without_punctuation_are_joined() -> None:
+    raw = "11月21日，巴\n南区政协组织民革\n界别政协委员走进\n合作社。"
+    assert normalize(raw).text == "11月21日，巴南区政协组织民革界别政协委员走进合作社。"

@@ -12,13 +12,16 @@ What it does, in order:
    curly quotes, traditional to simplified (``rules/t2s.tsv``).
 2. Per line: lines become paragraphs joined by a single ``\\n``; a line break
    inside running text (the paragraph so far has clause punctuation or an open
-   quotation and does not end a sentence, or the next line opens on a one- or
-   two-character clause) is an OCR column break and is removed.
+   quotation and does not end a sentence or closing credit, the next line is
+   not an unpunctuated label or headline half as long as the column line before
+   it — or the next line opens
+   on a one- or two-character clause) is an OCR column break and is removed.
 3. Inside a paragraph: whitespace is removed (``大渡 口区``, ``典 型 社 区``,
    ``18 万吨``) except one space between two ASCII words.
 4. Straight quotes become curly, opening or closing by the last quote seen.
 
-The result is idempotent: ``normalize(normalize(x).text).text == normalize(x).text``.
+The paragraph pass is repeated until it changes nothing, so the result is
+idempotent: ``normalize(normalize(x).text).text == normalize(x).text``.
 """
 
 from __future__ import annotations
@@ -31,9 +34,11 @@ from importlib import resources
 
 import regex
 
-_SENTENCE_END = frozenset("。！？!?…；;")
-_CLOSERS = frozenset("”’)）】」』》")
 _CLAUSE = regex.compile(r"[，,。；;、]")
+_PUNCTUATION = regex.compile(r"[，,。；;、！？!?]")
+# A paragraph is over after a sentence end, a closing quote or bracket right after one,
+# or a closing credit after one (``…盘活质效。(冉洵)``).
+_ENDED = regex.compile(r"(?:[。！？!?…；;][”’)）】」』》]?|[。！？!?…][”’]?[(（][^()（）]{1,20}[)）])$")
 # A line starting like this opens a new block even after running text.
 _BLOCK_START = regex.compile(r"^(——|--|□|■|◆|●|▲|本报讯|[(（](上接|下转|接上|转下))")
 _DOTS = {"•": "·", "・": "·", "‧": "·", "∙": "·", "･": "·"}
@@ -83,18 +88,19 @@ def _keeps_space(left: str, right: str) -> bool:
     return _is_word(left) and _is_word(right) and not (left.isdigit() and right.isdigit())
 
 
-def _continues(paragraph: list[str], line: list[str]) -> bool:
-    """Whether a line break is an OCR column break inside running text."""
+def _continues(paragraph: list[str], line: list[str], previous: int) -> bool:
+    """Whether a line break is an OCR column break inside running text (``previous``: length of the line before)."""
     if not paragraph or not line:
         return False
-    last = paragraph[-1]
-    if last in _SENTENCE_END or (last in _CLOSERS and len(paragraph) > 1 and paragraph[-2] in _SENTENCE_END):
+    if _ENDED.search("".join(paragraph[-24:])):
         return False
     head = "".join(line[:6])
     if _BLOCK_START.match(head):
         return False
     if _CLAUSE.match(head, 1, 3):  # ``里，通行时间…``: a line does not open on a one- or two-character clause
         return True
+    if len(line) * 2 <= previous and not _PUNCTUATION.search("".join(line)):
+        return False  # far shorter than the column line before it, unpunctuated: a label or headline (``图片新闻``)
     text = "".join(paragraph)
     # Running text: clause punctuation so far, or a quotation still open (``“…全长45公``).
     return _CLAUSE.search(text) is not None or text.count("“") > text.count("”")
@@ -125,6 +131,18 @@ def normalize(raw: str) -> Normalized:
     """Normalize a raw page; see the module docstring for the rules."""
     if not isinstance(raw, str):
         raise TypeError(f"normalize() takes str, not {type(raw).__name__}")
+    text, offsets = _normalize_once(raw)
+    # A join can make a paragraph that a second pass would join again; repeating the
+    # pass until nothing changes makes normalization idempotent by construction.
+    while True:
+        again, inner = _normalize_once(text)
+        if again == text:
+            return Normalized(raw=raw, text=text, offsets=offsets)
+        text, offsets = again, array("q", (offsets[i] for i in inner))
+
+
+def _normalize_once(raw: str) -> tuple[str, array]:
+    """One pass of the rules: normalized text and the index in ``raw`` of each of its characters."""
     # 1. characters, grouped into lines of (char, raw index)
     lines: list[list[tuple[str, int]]] = [[]]
     for i, ch in enumerate(raw):
@@ -140,6 +158,7 @@ def normalize(raw: str) -> Normalized:
     paragraph: list[str] = []  # characters of the paragraph being built (for the join decision)
     pending_break: int | None = None  # raw index of the newline before the current line
     quote_open = {'"': False, "'": False}
+    previous = 0  # length of the last non-blank line
     for line_no, line in enumerate(lines):
         # 3. whitespace inside the line: keep one space between ASCII words only
         chars: list[tuple[str, int]] = []
@@ -158,7 +177,7 @@ def normalize(raw: str) -> Normalized:
         letters = [c for c, _ in chars]
         # 2. paragraph joins
         if out_chars:
-            if _continues(paragraph, letters):
+            if _continues(paragraph, letters, previous):
                 if _keeps_space(paragraph[-1], letters[0]):
                     out_chars.append(" ")
                     out_offsets.append(pending_break if pending_break is not None else chars[0][1] - 1)
@@ -168,6 +187,7 @@ def normalize(raw: str) -> Normalized:
                 paragraph = []
                 quote_open = {'"': False, "'": False}
         pending_break = None
+        previous = len(chars)
         # 4. quotes
         for ch, idx in chars:
             if ch in quote_open:
@@ -180,7 +200,7 @@ def normalize(raw: str) -> Normalized:
         if line_no < len(lines) - 1:
             nl = raw.find("\n", line[-1][1] + 1)
             pending_break = nl if nl >= 0 else len(raw) - 1
-    return Normalized(raw=raw, text="".join(out_chars), offsets=out_offsets)
+    return "".join(out_chars), out_offsets
 
 
 def _curly(straight: str, state: dict[str, bool]) -> str:

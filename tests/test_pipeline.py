@@ -1,0 +1,111 @@
+"""The packaged spaCy pipeline: same records however it is loaded, saved or segmented."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+
+import zxextract
+from zxextract.assemble import build_articles
+from zxextract.components import ARTICLES_KEY, PIPE_NAMES
+from zxextract.extractor import pipeline_path
+from zxextract.render import render_doc
+
+SEEDS = sorted((Path(__file__).parent.parent / "seeds").glob("*.txt"))
+ENTITY_KEYS = ("zx_districts", "zx_officials", "zx_brands", "zx_quantities", "zx_dates", "zx_documents")
+
+
+@pytest.fixture(scope="module")
+def pkuseg() -> zxextract.Extractor:
+    return zxextract.load()
+
+
+@pytest.fixture(scope="module")
+def char() -> zxextract.Extractor:
+    return zxextract.load(segmenter="char")
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in SEEDS}
+
+
+def test_packaged_pipeline_has_every_component_and_the_pkuseg_model() -> None:
+    path = pipeline_path()
+    nlp = spacy.load(path)
+    assert nlp.pipe_names == PIPE_NAMES
+    assert nlp.tokenizer.segmenter == "pkuseg"
+    assert (path / "tokenizer" / "pkuseg_model").is_dir()
+    assert nlp.meta["version"] == zxextract.__version__
+
+
+def test_spacy_load_gives_the_records_of_parse(pages: dict[str, str]) -> None:
+    nlp = spacy.load(pipeline_path())
+    for name, text in pages.items():
+        assert build_articles(nlp(text), name) == zxextract.parse(text, doc_id=name)
+
+
+def test_to_disk_round_trip_preserves_records(tmp_path: Path, pkuseg: zxextract.Extractor, pages: dict[str, str]) -> None:
+    pkuseg.nlp.to_disk(tmp_path / "copy")
+    again = zxextract.load(path=tmp_path / "copy")
+    for name, text in pages.items():
+        assert again.parse(text, doc_id=name) == pkuseg.parse(text, doc_id=name)
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name)
+def test_char_segmenter_gives_identical_records(seed: Path, pkuseg: zxextract.Extractor, char: zxextract.Extractor) -> None:
+    text = seed.read_text(encoding="utf-8")
+    assert char.parse(text, doc_id=seed.name) == pkuseg.parse(text, doc_id=seed.name)
+
+
+def test_pkuseg_segments_words_not_characters(pkuseg: zxextract.Extractor) -> None:
+    doc = pkuseg.nlp("大足区政协组织委员开展专题协商调研。")
+    assert len(doc) < len(doc.text) * 0.7
+    assert "大足区" in [t.text for t in doc]  # gazetteer names are in the user dictionary
+
+
+@pytest.mark.parametrize("mode", ["pkuseg", "char"])
+def test_entities_are_exact_token_spans(mode: str, pkuseg: zxextract.Extractor, char: zxextract.Extractor, pages: dict[str, str]) -> None:
+    nlp = (pkuseg if mode == "pkuseg" else char).nlp
+    doc = nlp(pages[SEEDS[0].name])
+    spans = [s for key in ENTITY_KEYS for s in doc.spans[key]]
+    assert len(spans) > 50
+    for span in spans:
+        assert doc.char_span(span.start_char, span.end_char, alignment_mode="strict") == span
+        assert span._.zx is not None and span._.zx_article is not None
+    assert {e.label_ for e in doc.ents} >= {"DISTRICT", "OFFICIAL", "QUANTITY", "DATE", "DOCUMENT", "BRAND", "CREDIT"}
+
+
+def test_overlapping_bindings_keep_their_own_fields(pkuseg: zxextract.Extractor) -> None:
+    doc = pkuseg.nlp("本报讯 区委常委、常务副区长章榕出席会议，北碚区政协主席董伦讲话。")
+    roles = sorted((s._.zx["name"], s._.zx["role"]) for s in doc.spans["zx_officials"])
+    assert ("章榕", "常务副区长") in roles and ("章榕", "常委") in roles
+
+
+def test_components_work_in_a_blank_chinese_pipeline() -> None:
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("zx_districts")
+    nlp.add_pipe("zx_quantities")
+    doc = nlp("大足区锶矿探获储量达3807万吨。")
+    assert [(s.text, s._.zx["code"]) for s in doc.spans["zx_districts"]] == [("大足区", "500111")]
+    assert [(s.text, s._.zx["value"], s._.zx["unit"]) for s in doc.spans["zx_quantities"]] == [("3807万吨", 38070000, "吨")]
+    assert ARTICLES_KEY not in doc.spans
+
+
+def test_rules_added_to_a_component_survive_to_disk(tmp_path: Path) -> None:
+    nlp = spacy.blank("zh")
+    districts = nlp.add_pipe("zx_districts")
+    districts.add([{"type": "district", "name": "云湖区", "code": "509901", "level": "county", "province": "重庆市", "short": ["云湖"]}])
+    nlp.to_disk(tmp_path / "p")
+    loaded = spacy.load(tmp_path / "p")
+    doc = loaded("云湖区政协召开会议。")
+    assert [s._.zx["code"] for s in doc.spans["zx_districts"]] == ["509901"]
+
+
+def test_render_shows_articles_and_entities(pkuseg: zxextract.Extractor, pages: dict[str, str]) -> None:
+    html = render_doc(pkuseg.nlp(pages[SEEDS[0].name]))
+    assert html.startswith("<!DOCTYPE html>")
+    assert "“工业味精”为经济发展“提味增鲜”" in html
+    assert html.count("DISTRICT") >= 10 and "OFFICIAL" in html and "#8 continuation" in html
