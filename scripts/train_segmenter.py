@@ -25,6 +25,8 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import spacy_pkuseg
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT.parent / "shared" / "data" / "ud_zh"
 DEFAULT_OUT_DIR = ROOT / "build" / "segmenter"
@@ -96,21 +98,18 @@ def training_sentences(data_dir: Path, gsd_copies: int, holdout: int) -> tuple[l
     return kept * gsd_copies + hk, held_out
 
 
-def train(data_dir: Path, out_dir: Path, iterations: int, gsd_copies: int, holdout: int, seed: int) -> float:
-    """Train into ``out_dir`` and return the wall-clock seconds spent.
+def train(data_dir: Path, out_dir: Path, iterations: int, gsd_copies: int, holdout: int, seed: int) -> None:
+    """Train into ``out_dir`` and print the wall-clock training time.
 
     pkuseg insists on a test file that it scores after every iteration (the
     saved model is always the last one, so the file never selects a model).
     With ``holdout`` > 0 the last ``holdout`` GSDSimp-dev sentences are kept
-    out of training and used as that file, which is how ``--iterations`` was
-    tuned; with 0 the training file itself is used and the log shows fit only.
-    pkuseg shuffles with the global ``random`` module, so seeding it makes a
+    out of training and used as that file, which is how ``--iterations`` and
+    ``--gsd-copies`` were tuned; with 0 the training file itself is used and
+    the log shows fit only. pkuseg shuffles with the global ``random`` module, so seeding it makes a
     rebuild reproduce the shipped model.
     """
-    import spacy_pkuseg
-
     random.seed(seed)
-
     sentences, held_out = training_sentences(data_dir, gsd_copies, holdout)
     with tempfile.TemporaryDirectory() as tmp:
         train_file = Path(tmp) / "train.txt"
@@ -126,7 +125,6 @@ def train(data_dir: Path, out_dir: Path, iterations: int, gsd_copies: int, holdo
         for name in MODEL_FILES:
             shutil.copy2(scratch / name, out_dir / name)
     print(f"{len(sentences)} training sentences, {iterations} iterations, {seconds:.0f} s -> {out_dir}")
-    return seconds
 
 
 def main() -> None:
