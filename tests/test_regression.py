@@ -9,17 +9,18 @@ import pytest
 import zxextract
 from zxextract.evaluate import TYPES, Scores, evaluate, format_table
 
-# F1 floors per type; all 0.0 now, raised as the pipeline lands.
+# F1 floors per type: just under what the pipeline reaches on the dev gold (zxextract evaluate
+# tests/data/gold --pages seeds); raise them when it improves, never lower them to pass.
 FLOORS: dict[str, float] = {
-    "districts": 0.0,
-    "officials": 0.0,
-    "officials_strict": 0.0,
-    "brands": 0.0,
-    "quantities": 0.0,
-    "dates": 0.0,
-    "documents": 0.0,
-    "bylines": 0.0,
-    "articles": 0.0,
+    "districts": 0.99,
+    "officials": 0.99,
+    "officials_strict": 0.93,
+    "brands": 0.99,
+    "quantities": 0.99,
+    "dates": 0.99,
+    "documents": 0.99,
+    "bylines": 0.99,
+    "articles": 0.96,
 }
 
 ROOT = Path(__file__).parent.parent
