@@ -1,10 +1,11 @@
 """Build ``rules/t2s.tsv``: a one-to-one traditional → simplified character table.
 
 Source: OpenCC's ``TSCharacters.txt`` (Apache-2.0), read from the
-``opencc-python-reimplemented`` package at build time only.  A character is
-kept only when it is never itself a simplified form (``乾 → 干 乾`` and
-``於 → 于 於`` are left alone), so converting can never damage simplified
-text, and one character maps to one character so offsets survive.
+``opencc-python-reimplemented`` package at build time only.  One character
+maps to one character, so offsets survive.  A character that is never itself
+a simplified form is ``sure``: converting it cannot damage simplified text.
+One that is also a simplified form (``於 → 于``, ``乾 → 干``) is ``ambiguous``:
+the normalizer converts it only on pages that are evidently traditional.
 
     python scripts/build_t2s.py
 """
@@ -26,9 +27,11 @@ def main() -> None:
     for line in source.read_text(encoding="utf-8").splitlines():
         trad, _, simp = line.partition("\t")
         candidates = simp.split()
-        if len(trad) == 1 and candidates and trad not in candidates and len(candidates[0]) == 1:
-            rows.append(f"{trad}\t{candidates[0]}")
-    OUT.write_text("# traditional\tsimplified (from OpenCC TSCharacters.txt, Apache-2.0)\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        if len(trad) != 1 or not candidates or len(candidates[0]) != 1 or candidates[0] == trad:
+            continue
+        rows.append(f"{trad}\t{candidates[0]}\t{'ambiguous' if trad in candidates else 'sure'}")
+    header = "# traditional\tsimplified\tsure|ambiguous (from OpenCC TSCharacters.txt, Apache-2.0)\n"
+    OUT.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
     print(f"{len(rows)} characters -> {OUT}")
 
 

@@ -117,7 +117,7 @@ def test_closing_credit_ends_a_paragraph() -> None:
     assert normalize(raw).text.split("\n")[:2] == ["建议，要盘活资产质效。(冉洵)", "彭水：建言有效盘活国有资产"]
 
 
-def test_label_after_a_truncated_column_line_is_not_joined() -> None:
+def test_column_label_after_a_truncated_line_is_not_joined() -> None:
     raw = "同时，强化跟踪问效机制，共同守护祖国的未来\n\n区县快递\n\n黔江：关注精神障碍康复融合行动"
     assert normalize(raw).text.split("\n") == ["同时，强化跟踪问效机制，共同守护祖国的未来", "区县快递", "黔江：关注精神障碍康复融合行动"]
 
@@ -125,3 +125,13 @@ def test_label_after_a_truncated_column_line_is_not_joined() -> None:
 def test_narrow_column_lines_without_punctuation_are_joined() -> None:
     raw = "11月21日，巴\n南区政协组织民革\n界别政协委员走进\n合作社。"
     assert normalize(raw).text == "11月21日，巴南区政协组织民革界别政协委员走进合作社。"
+
+
+def test_ambiguous_traditional_characters_convert_only_on_traditional_pages() -> None:
+    assert normalize("關於鍶礦開採的建議").text == "关于锶矿开采的建议"
+    assert normalize("於先生在大足区政协工作，负责委员联络。").text.startswith("於先生")
+
+
+def test_photo_credit_after_a_caption_is_not_joined() -> None:
+    raw = "近日，巴南区政协组织开展消防安全教育，为孩子们送上一堂“必修课”\n旷灵芝 冯文涛 摄\n合川区政协开展专题协商"
+    assert normalize(raw).text.split("\n")[1:] == ["旷灵芝冯文涛摄", "合川区政协开展专题协商"]

@@ -135,7 +135,12 @@ class _Line:
 
 
 def _raw_lines(norm: Normalized) -> list[_Line]:
-    """Raw lines that keep at least one normalized character, with the blank lines before each."""
+    """Raw lines that keep at least one normalized character, with the blank lines before each.
+
+    A line the normalizer joined to the one before (an OCR column wrap: no ``\\n``
+    between them in the normalized text) is part of that line, so a wrapped
+    fragment (``华村党``) is never taken for a headline.
+    """
     raw, offsets = norm.raw, norm.offsets
     lines: list[_Line] = []
     gap = 0
@@ -148,7 +153,12 @@ def _raw_lines(norm: Normalized) -> list[_Line]:
             end -= 1
         while start < end and norm.text[start] == " ":
             start += 1
-        if start < end:
+        if start < end and lines and "\n" not in norm.text[lines[-1].end : start]:
+            last = lines[-1]
+            last.end, last.text = end, norm.text[last.start : end]
+            last.raw = f"{last.raw}\n{raw[pos:stop].strip()}"
+            gap = 0
+        elif start < end:
             lines.append(_Line(len(lines), start, end, gap, norm.text[start:end], raw[pos:stop].strip()))
             gap = 0
         elif pos < len(raw) or nl >= 0:

@@ -9,12 +9,12 @@ What it does, in order:
 
 1. Per character: drop control and zero-width characters, unify spaces,
    full-width digits and letters to ASCII, ``•・‧∙`` to ``·``, 「」/『』 to
-   curly quotes, traditional to simplified (``rules/t2s.tsv``).
+   curly quotes, traditional to simplified (``rules/t2s.tsv``; characters that
+   are also simplified forms, ``於``, only on a page written in traditional).
 2. Per line: lines become paragraphs joined by a single ``\\n``; a line break
    inside running text (the paragraph so far has clause punctuation or an open
-   quotation and does not end a sentence or closing credit, the next line is
-   not an unpunctuated label or headline half as long as the column line before
-   it — or the next line opens
+   quotation and does not end a sentence or closing credit, and the next line
+   is not a column label such as ``图片新闻`` or a photo credit ``陈淋 摄`` — or the next line opens
    on a one- or two-character clause) is an OCR column break and is removed.
 3. Inside a paragraph: whitespace is removed (``大渡 口区``, ``典 型 社 区``,
    ``18 万吨``) except one space between two ASCII words.
@@ -26,6 +26,7 @@ idempotent: ``normalize(normalize(x).text).text == normalize(x).text``.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from array import array
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from importlib import resources
 import regex
 
 _CLAUSE = regex.compile(r"[，,。；;、]")
-_PUNCTUATION = regex.compile(r"[，,。；;、！？!?]")
+_PHOTO_CREDIT = regex.compile(r"[\p{Han}·]{2,16}(?:摄影?|供图)")
 # A paragraph is over after a sentence end, a closing quote or bracket right after one,
 # or a closing credit after one (``…盘活质效。(冉洵)``).
 _ENDED = regex.compile(r"(?:[。！？!?…；;][”’)）】」』》]?|[。！？!?…][”’]?[(（][^()（）]{1,20}[)）])$")
@@ -47,15 +48,30 @@ _DROP_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 
 
 @lru_cache(maxsize=1)
-def _t2s() -> dict[str, str]:
-    """Traditional → simplified, one character to one, built by scripts/build_t2s.py."""
-    table: dict[str, str] = {}
+def _t2s() -> tuple[dict[str, str], dict[str, str]]:
+    """Traditional → simplified, one character to one (scripts/build_t2s.py): the sure and the ambiguous table."""
+    sure: dict[str, str] = {}
+    ambiguous: dict[str, str] = {}
     text = resources.files("zxextract").joinpath("rules/t2s.tsv").read_text(encoding="utf-8")
     for line in text.splitlines():
         if line and not line.startswith("#"):
-            trad, _, simp = line.partition("\t")
-            table[trad] = simp
-    return table
+            trad, simp, kind = line.split("\t")
+            (ambiguous if kind == "ambiguous" else sure)[trad] = simp
+    return sure, ambiguous
+
+
+@lru_cache(maxsize=1)
+def _column_labels() -> frozenset[str]:
+    """Column labels (``rules/layout.json``): a line that is one never continues the text before it."""
+    data = json.loads(resources.files("zxextract").joinpath("rules/layout.json").read_text(encoding="utf-8"))
+    return frozenset(label for key in ("brief_columns", "photo_columns", "labels") for label in data["sections"][key])
+
+
+def _is_traditional(raw: str) -> bool:
+    """Whether a page is written in traditional characters (then ``於`` is 于, not the surname)."""
+    sure = _t2s()[0]
+    count = sum(1 for ch in raw if ch in sure)
+    return count >= 3 and count * 50 >= len(raw)
 
 
 @lru_cache(maxsize=4096)
@@ -76,7 +92,7 @@ def _map_char(ch: str) -> str | None:
         return _DOTS[ch]
     if ch in _BRACKET_QUOTES:
         return _BRACKET_QUOTES[ch]
-    return _t2s().get(ch, ch)
+    return _t2s()[0].get(ch, ch)
 
 
 def _is_word(ch: str) -> bool:
@@ -88,8 +104,8 @@ def _keeps_space(left: str, right: str) -> bool:
     return _is_word(left) and _is_word(right) and not (left.isdigit() and right.isdigit())
 
 
-def _continues(paragraph: list[str], line: list[str], previous: int) -> bool:
-    """Whether a line break is an OCR column break inside running text (``previous``: length of the line before)."""
+def _continues(paragraph: list[str], line: list[str]) -> bool:
+    """Whether a line break is an OCR column break inside running text."""
     if not paragraph or not line:
         return False
     if _ENDED.search("".join(paragraph[-24:])):
@@ -99,8 +115,9 @@ def _continues(paragraph: list[str], line: list[str], previous: int) -> bool:
         return False
     if _CLAUSE.match(head, 1, 3):  # ``里，通行时间…``: a line does not open on a one- or two-character clause
         return True
-    if len(line) * 2 <= previous and not _PUNCTUATION.search("".join(line)):
-        return False  # far shorter than the column line before it, unpunctuated: a label or headline (``图片新闻``)
+    joined = "".join(line)
+    if joined in _column_labels() or _PHOTO_CREDIT.fullmatch(joined):
+        return False  # ``图片新闻``, ``区县快递``, ``旷灵芝冯文涛摄`` after a caption or truncated line
     text = "".join(paragraph)
     # Running text: clause punctuation so far, or a quotation still open (``“…全长45公``).
     return _CLAUSE.search(text) is not None or text.count("“") > text.count("”")
@@ -144,11 +161,13 @@ def normalize(raw: str) -> Normalized:
 def _normalize_once(raw: str) -> tuple[str, array]:
     """One pass of the rules: normalized text and the index in ``raw`` of each of its characters."""
     # 1. characters, grouped into lines of (char, raw index)
+    ambiguous = _t2s()[1] if _is_traditional(raw) else {}
     lines: list[list[tuple[str, int]]] = [[]]
     for i, ch in enumerate(raw):
         mapped = _map_char(ch)
         if mapped is None:
             continue
+        mapped = ambiguous.get(mapped, mapped)
         if mapped == "\n":
             lines.append([])
         else:
@@ -158,7 +177,6 @@ def _normalize_once(raw: str) -> tuple[str, array]:
     paragraph: list[str] = []  # characters of the paragraph being built (for the join decision)
     pending_break: int | None = None  # raw index of the newline before the current line
     quote_open = {'"': False, "'": False}
-    previous = 0  # length of the last non-blank line
     for line_no, line in enumerate(lines):
         # 3. whitespace inside the line: keep one space between ASCII words only
         chars: list[tuple[str, int]] = []
@@ -177,7 +195,7 @@ def _normalize_once(raw: str) -> tuple[str, array]:
         letters = [c for c, _ in chars]
         # 2. paragraph joins
         if out_chars:
-            if _continues(paragraph, letters, previous):
+            if _continues(paragraph, letters):
                 if _keeps_space(paragraph[-1], letters[0]):
                     out_chars.append(" ")
                     out_offsets.append(pending_break if pending_break is not None else chars[0][1] - 1)
@@ -187,7 +205,6 @@ def _normalize_once(raw: str) -> tuple[str, array]:
                 paragraph = []
                 quote_open = {'"': False, "'": False}
         pending_break = None
-        previous = len(chars)
         # 4. quotes
         for ch, idx in chars:
             if ch in quote_open:
