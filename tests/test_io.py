@@ -45,8 +45,9 @@ def test_gb18030_four_byte_characters() -> None:
     assert decode(text.encode("gb18030")) == text
 
 
-def test_big5_traditional_page() -> None:
-    assert decode(TRADITIONAL.encode("big5")) == TRADITIONAL
+@pytest.mark.parametrize("text", [TRADITIONAL, "政協", "第一頁"])
+def test_big5_traditional_text(text: str) -> None:
+    assert decode(text.encode("big5")) == text
 
 
 def test_tiny_gb18030_that_is_also_utf8_reads_as_utf8() -> None:
