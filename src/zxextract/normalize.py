@@ -27,7 +27,6 @@ idempotent: ``normalize(normalize(x).text).text == normalize(x).text``.
 from __future__ import annotations
 
 import json
-import unicodedata
 from array import array
 from dataclasses import dataclass
 from functools import lru_cache
@@ -44,7 +43,10 @@ _ENDED = regex.compile(r"(?:[。！？!?…；;][”’)）】」』》]?|[。�
 _BLOCK_START = regex.compile(r"^(——|--|□|■|◆|●|▲|本报讯|[(（](上接|下转|接上|转下))")
 _DOTS = {"•": "·", "・": "·", "‧": "·", "∙": "·", "･": "·"}
 _BRACKET_QUOTES = {"「": "“", "」": "”", "『": "‘", "』": "’", "＂": '"', "＇": "'"}
-_DROP_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+# Dropped: control, format (zero-width), surrogate, private-use and unassigned characters.
+_DELETABLE = regex.compile(r"(?!\n)[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]")
+_DROPPED = "\x00"  # what a dropped character becomes before the line scan skips it
+_CHUNK = regex.compile(r"[^ \x00]+")
 
 
 @lru_cache(maxsize=1)
@@ -74,25 +76,21 @@ def _is_traditional(raw: str) -> bool:
     return count >= 3 and count * 50 >= len(raw)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=2)
+def _table(traditional: bool) -> dict[int, str]:
+    """The one-for-one character mapping for ``str.translate`` (ambiguous traditional forms only on traditional pages)."""
+    table = {c: " " for c in range(0x3001) if chr(c).isspace() and c != 0x0A}  # no whitespace lies above U+3000
+    table.update({c: chr(c - 0xFEE0) for r in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)) for c in range(*r)})
+    table[ord("％")] = "%"
+    for source in (_DOTS, _BRACKET_QUOTES, *_t2s()[: 2 if traditional else 1]):
+        table.update({ord(k): v for k, v in source.items()})
+    return table
+
+
 def _map_char(ch: str) -> str | None:
-    """The normalized form of one raw character; None drops it, ' ' is whitespace, '\\n' a line end."""
-    if ch == "\n":
-        return "\n"
-    if ch in "\t\r\v\f\u3000\u00a0" or (ch.isspace() and ch != "\n"):
-        return " "
-    if unicodedata.category(ch) in _DROP_CATEGORIES:
-        return None
-    code = ord(ch)
-    if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
-        return chr(code - 0xFEE0)
-    if ch == "％":
-        return "%"
-    if ch in _DOTS:
-        return _DOTS[ch]
-    if ch in _BRACKET_QUOTES:
-        return _BRACKET_QUOTES[ch]
-    return _t2s()[0].get(ch, ch)
+    """The normalized form of one raw character out of context; None drops it, ' ' is whitespace."""
+    mapped = ch.translate(_table(False))
+    return None if _DELETABLE.match(mapped) else mapped
 
 
 def _is_word(ch: str) -> bool:
@@ -104,23 +102,33 @@ def _keeps_space(left: str, right: str) -> bool:
     return _is_word(left) and _is_word(right) and not (left.isdigit() and right.isdigit())
 
 
-def _continues(paragraph: list[str], line: list[str]) -> bool:
+@dataclass
+class _Paragraph:
+    """What the join decision needs of the paragraph so far, kept up to date line by line."""
+
+    tail: str = ""  # its last characters
+    clause: bool = False  # it has clause punctuation
+    open_quotes: int = 0  # “ minus ”
+
+    def extend(self, text: str) -> None:
+        self.tail = (self.tail + text)[-24:]
+        self.clause = self.clause or _CLAUSE.search(text) is not None
+        self.open_quotes += text.count("“") - text.count("”")
+
+
+def _continues(paragraph: _Paragraph, line: str) -> bool:
     """Whether a line break is an OCR column break inside running text."""
-    if not paragraph or not line:
+    if not paragraph.tail or _ENDED.search(paragraph.tail):
         return False
-    if _ENDED.search("".join(paragraph[-24:])):
-        return False
-    head = "".join(line[:6])
+    head = line[:6]
     if _BLOCK_START.match(head):
         return False
     if _CLAUSE.match(head, 1, 3):  # ``里，通行时间…``: a line does not open on a one- or two-character clause
         return True
-    joined = "".join(line)
-    if joined in _column_labels() or _PHOTO_CREDIT.fullmatch(joined):
+    if line in _column_labels() or _PHOTO_CREDIT.fullmatch(line):
         return False  # ``图片新闻``, ``区县快递``, ``旷灵芝冯文涛摄`` after a caption or truncated line
-    text = "".join(paragraph)
     # Running text: clause punctuation so far, or a quotation still open (``“…全长45公``).
-    return _CLAUSE.search(text) is not None or text.count("“") > text.count("”")
+    return paragraph.clause or paragraph.open_quotes > 0
 
 
 @dataclass(frozen=True)
@@ -160,64 +168,64 @@ def normalize(raw: str) -> Normalized:
 
 def _normalize_once(raw: str) -> tuple[str, array]:
     """One pass of the rules: normalized text and the index in ``raw`` of each of its characters."""
-    # 1. characters, grouped into lines of (char, raw index)
-    ambiguous = _t2s()[1] if _is_traditional(raw) else {}
-    lines: list[list[tuple[str, int]]] = [[]]
-    for i, ch in enumerate(raw):
-        mapped = _map_char(ch)
-        if mapped is None:
-            continue
-        mapped = ambiguous.get(mapped, mapped)
-        if mapped == "\n":
-            lines.append([])
-        else:
-            lines[-1].append((mapped, i))
-    out_chars: list[str] = []
-    out_offsets = array("q")
-    paragraph: list[str] = []  # characters of the paragraph being built (for the join decision)
-    pending_break: int | None = None  # raw index of the newline before the current line
+    mapped = raw.translate(_table(_is_traditional(raw)))  # 1. characters, one for one
+    if _DELETABLE.search(mapped):
+        mapped = _DELETABLE.sub(_DROPPED, mapped)
+    out: list[str] = []
+    offsets = array("q")
+    paragraph = _Paragraph()
     quote_open = {'"': False, "'": False}
-    for line_no, line in enumerate(lines):
-        # 3. whitespace inside the line: keep one space between ASCII words only
-        chars: list[tuple[str, int]] = []
-        gap: int | None = None
-        for ch, idx in line:
-            if ch == " ":
-                if gap is None:
-                    gap = idx
-                continue
-            if gap is not None and chars and _keeps_space(chars[-1][0], ch):
-                chars.append((" ", gap))
-            gap = None
-            chars.append((ch, idx))
-        if not chars:
-            continue
-        letters = [c for c, _ in chars]
-        # 2. paragraph joins
-        if out_chars:
-            if _continues(paragraph, letters):
-                if _keeps_space(paragraph[-1], letters[0]):
-                    out_chars.append(" ")
-                    out_offsets.append(pending_break if pending_break is not None else chars[0][1] - 1)
-            else:
-                out_chars.append("\n")
-                out_offsets.append(pending_break if pending_break is not None else chars[0][1] - 1)
-                paragraph = []
-                quote_open = {'"': False, "'": False}
-        pending_break = None
-        # 4. quotes
-        for ch, idx in chars:
-            if ch in quote_open:
-                ch = _curly(ch, quote_open)
+    line_end = -1  # raw index of the newline after the last non-blank line
+    base = 0
+    for segment in mapped.split("\n"):
+        # 3. whitespace inside the line: one space survives between ASCII words only
+        pieces: list[tuple[str, int]] = []  # (text, raw start)
+        previous_end = 0
+        for chunk in _CHUNK.finditer(segment):
+            start = chunk.start()
+            if pieces and " " in segment[previous_end:start] and _keeps_space(pieces[-1][0][-1], chunk.group()[0]):
+                pieces.append((" ", base + segment.index(" ", previous_end)))
+            pieces.append((chunk.group(), base + start))
+            previous_end = chunk.end()
+        if pieces:
+            line = "".join(text for text, _ in pieces)
+            # 2. paragraph joins: an OCR wrap vanishes, any other line break becomes one \n
+            if out:
+                if not _continues(paragraph, line):
+                    out.append("\n")
+                    offsets.append(line_end)
+                    paragraph = _Paragraph()
+                    quote_open = {'"': False, "'": False}
+                elif _keeps_space(out[-1][-1], line[0]):
+                    out.append(" ")
+                    offsets.append(line_end)
+            # 4. quotes
+            line = _quotes(line, quote_open)
+            out.append(line)
+            paragraph.extend(line)
+            for text, start in pieces:
+                offsets.extend(range(start, start + len(text)))
+            line_end = base + len(segment)
+        base += len(segment) + 1
+    return "".join(out), offsets
+
+
+def _quotes(line: str, state: dict[str, bool]) -> str:
+    """Straight quotes → curly, by the quote state carried through the paragraph (updated in place)."""
+    if '"' in line or "'" in line:
+        out = []
+        for ch in line:
+            if ch in state:
+                ch = _curly(ch, state)
             elif ch in "“”‘’":
-                quote_open['"' if ch in "“”" else "'"] = ch in "“‘"
-            out_chars.append(ch)
-            out_offsets.append(idx)
-            paragraph.append(ch)
-        if line_no < len(lines) - 1:
-            nl = raw.find("\n", line[-1][1] + 1)
-            pending_break = nl if nl >= 0 else len(raw) - 1
-    return "".join(out_chars), out_offsets
+                state['"' if ch in "“”" else "'"] = ch in "“‘"
+            out.append(ch)
+        return "".join(out)
+    for kind, opener, closer in (('"', "“", "”"), ("'", "‘", "’")):
+        last = max(line.rfind(opener), line.rfind(closer))
+        if last >= 0:
+            state[kind] = line[last] == opener
+    return line
 
 
 def _curly(straight: str, state: dict[str, bool]) -> str:
