@@ -110,3 +110,19 @@ def test_render_shows_articles_and_entities(pkuseg: zxextract.Extractor, pages: 
     assert html.startswith("<!DOCTYPE html>")
     assert "“工业味精”为经济发展“提味增鲜”" in html
     assert html.count("DISTRICT") >= 10 and "OFFICIAL" in html and "#8 continuation" in html
+
+
+def test_render_command_writes_an_html_page(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from zxextract.cli import main
+
+    out = tmp_path / "page.html"
+    result = CliRunner().invoke(main, ["render", str(SEEDS[4]), "-o", str(out), "--segmenter", "char"])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "用脚步丈量民情 用实干诠释担当" in html and "DISTRICT" in html and "OFFICIAL" in html
+    bad = tmp_path / "binary.txt"
+    bad.write_bytes(b"\x00\x01\x02")
+    result = CliRunner().invoke(main, ["render", str(bad), "-o", str(tmp_path / "x.html")])
+    assert result.exit_code == 1 and "binary" in result.output and not (tmp_path / "x.html").exists()

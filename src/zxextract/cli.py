@@ -131,3 +131,24 @@ def evaluate(gold_dir: Path, pages: Path | None, pred: Path | None, error_type: 
             click.echo(format_errors(scores, error_type))
     except (FileNotFoundError, ValueError) as error:
         raise click.ClickException(str(error)) from None
+
+
+@main.command()
+@click.argument("page", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="HTML file to write.")
+@click.option("--segmenter", type=click.Choice(["pkuseg", "char"]), default="pkuseg", show_default=True)
+def render(page: Path, out: Path, segmenter: str) -> None:
+    """Write PAGE's articles and entities as an HTML page (displaCy)."""
+    from .extractor import load
+    from .io import InputError, decode, read_bytes
+    from .render import render_doc
+
+    try:
+        text = decode(read_bytes(page), str(page))
+    except InputError as error:
+        raise click.ClickException(f"{error.path}: {error.reason}") from None
+    html = render_doc(load(segmenter=segmenter).nlp(text))
+    partial = out.with_name(out.name + ".partial")
+    partial.write_text(html, encoding="utf-8")
+    partial.replace(out)
+    click.echo(f"{page} -> {out}", err=True)
