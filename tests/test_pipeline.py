@@ -126,3 +126,10 @@ def test_render_command_writes_an_html_page(tmp_path: Path) -> None:
     bad.write_bytes(b"\x00\x01\x02")
     result = CliRunner().invoke(main, ["render", str(bad), "-o", str(tmp_path / "x.html")])
     assert result.exit_code == 1 and "binary" in result.output and not (tmp_path / "x.html").exists()
+
+
+@pytest.mark.parametrize("name", [n for n in PIPE_NAMES if n != "zx_layout"])
+def test_packaged_rules_match_the_rule_files(name: str) -> None:
+    """models/ must be rebuilt (scripts/build_pipeline.py) whenever src/zxextract/rules changes."""
+    packaged = spacy.load(pipeline_path()).get_pipe(name)
+    assert packaged.finder.to_rows() == packaged.finder_class.default().to_rows()
