@@ -17,6 +17,7 @@ from typing import Any
 import regex
 
 from .numerals import parse_chinese
+from .finder import RowFinder
 from .records import Date, Hit
 
 RULE_TYPE = "date"  # the ``type`` of rules rows this finder takes
@@ -37,7 +38,7 @@ _DAY_RANGE = regex.compile(r"[至到—\-~～](?P<day>3[01]|[12]\d|0?[1-9])[日�
 _SUFFIX = regex.compile(r"份|底|初|末|中旬|上旬|下旬")
 
 
-class DateFinder:
+class DateFinder(RowFinder):
     """Finds dates in normalized text; its rules are the relative year words (今年, 去年 ...)."""
 
     def __init__(self, rows: Iterable[dict[str, Any]] | None = None) -> None:
@@ -45,15 +46,7 @@ class DateFinder:
         self._relative: dict[str, int] = {}
         self.add(_DEFAULT_ROWS if rows is None else rows)
 
-    @classmethod
-    def default(cls) -> DateFinder:
-        """The finder with the built-in relative year words."""
-        return cls()
 
-    @classmethod
-    def from_rows(cls, rows: Iterable[dict[str, Any]]) -> DateFinder:
-        """A finder made only of rules rows (as written by :meth:`to_rows`)."""
-        return cls(rows)
 
     def to_rows(self) -> list[dict[str, Any]]:
         """The relative year words as JSON-able rows."""

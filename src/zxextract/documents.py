@@ -9,6 +9,7 @@ from typing import Any
 
 import regex
 
+from .finder import RowFinder
 from .records import Document, Hit
 
 RULE_TYPE = "document"  # the ``type`` of rules rows this finder takes
@@ -29,7 +30,7 @@ def _default_rows() -> tuple[dict[str, str], ...]:
     return tuple(rows)
 
 
-class DocumentFinder:
+class DocumentFinder(RowFinder):
     """Finds 《》 titles and classifies them by the kind keyword nearest the end of the title."""
 
     def __init__(self, rows: Iterable[dict[str, Any]] | None = None) -> None:
@@ -37,15 +38,7 @@ class DocumentFinder:
         self._kinds: dict[str, str] = {}
         self.add(_default_rows() if rows is None else rows)
 
-    @classmethod
-    def default(cls) -> DocumentFinder:
-        """The finder with the packaged ``rules/document_kinds.tsv``."""
-        return cls()
 
-    @classmethod
-    def from_rows(cls, rows: Iterable[dict[str, Any]]) -> DocumentFinder:
-        """A finder made only of rules rows (as written by :meth:`to_rows`)."""
-        return cls(rows)
 
     def to_rows(self) -> list[dict[str, str]]:
         """The keyword table as JSON-able rows."""

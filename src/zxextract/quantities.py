@@ -18,6 +18,7 @@ from typing import Any
 import regex
 
 from .numerals import HEDGES, NUMBER_PATTERN, parse_number
+from .finder import RowFinder
 from .records import Hit, Quantity
 
 RULE_TYPE = "unit"  # the ``type`` of rules rows this finder takes
@@ -66,7 +67,7 @@ def _default_rows() -> tuple[dict[str, str], ...]:
     return tuple(rows)
 
 
-class QuantityFinder:
+class QuantityFinder(RowFinder):
     """Finds quantities in normalized text with a given table of measure words."""
 
     def __init__(self, rows: Iterable[dict[str, Any]] | None = None) -> None:
@@ -102,15 +103,7 @@ class QuantityFinder:
             rf"(?P<after>{'|'.join(_AFTER)})?"
         )
 
-    @classmethod
-    def default(cls) -> QuantityFinder:
-        """The finder with the packaged ``rules/units.tsv``."""
-        return cls()
 
-    @classmethod
-    def from_rows(cls, rows: Iterable[dict[str, Any]]) -> QuantityFinder:
-        """A finder made only of rules rows (as written by :meth:`to_rows`)."""
-        return cls(rows)
 
     def to_rows(self) -> list[dict[str, str]]:
         """The unit table as JSON-able rows; ``from_rows(to_rows())`` rebuilds an equal finder."""
