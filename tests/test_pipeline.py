@@ -133,3 +133,13 @@ def test_packaged_rules_match_the_rule_files(name: str) -> None:
     """models/ must be rebuilt (scripts/build_pipeline.py) whenever src/zxextract/rules changes."""
     packaged = spacy.load(pipeline_path()).get_pipe(name)
     assert packaged.finder.to_rows() == packaged.finder_class.default().to_rows()
+
+
+def test_article_without_a_district_takes_the_page_province(char: zxextract.Extractor) -> None:
+    page = (
+        "大足：视察锶盐产业园\n\n本报讯 近日，大足区政协组织委员视察锶盐产业园。(彭勇)\n\n"
+        "(上接1版)\n\n“信心更足了。”市政协委员、华夏银行重庆分行行长朱永利说。\n"
+    )
+    articles = char.parse(page)
+    assert [(o.name, o.role, o.org) for o in articles[-1].officials][:1] == [("朱永利", "委员", "重庆市政协")]
+    assert [d for d in articles[-1].districts if d.level in ("county", "zone")] == []  # context, not a mention

@@ -14,7 +14,7 @@ from zxextract.evaluate import TYPES, Scores, evaluate, format_table
 FLOORS: dict[str, float] = {
     "districts": 0.99,
     "officials": 0.99,
-    "officials_strict": 0.93,
+    "officials_strict": 0.98,
     "brands": 0.99,
     "quantities": 0.99,
     "dates": 0.99,

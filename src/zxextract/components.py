@@ -17,6 +17,7 @@ so any component also works alone in any Chinese pipeline.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
@@ -138,20 +139,30 @@ class DistrictComponent(RuleComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        items = []
+        found = []
         for article in articles(doc):
-            hits: list[tuple[int, Hit]] = []
-            for start, end in article.segments:
-                hits.extend((start, hit) for hit in self.finder.find(text[start:end]))
+            hits = [_shift(start, hit) for start, end in article.segments for hit in self.finder.find(text[start:end])]
             title_end = (article.info.get("title_span") or (0, 0))[1]
-            main = self.finder.main_district([_shift(start, h) for start, h in hits], title_end)
+            found.append((article, hits, self.finder.main_district(hits, title_end)))
+        page_province = self._page_province([hit for _, hits, _ in found for hit in hits])
+        items = []
+        for article, hits, main in found:
             if main is not None:
                 article.info["district"] = asdict(main)
-                for start, end in article.segments:
-                    hits.extend((start, hit) for hit in self.finder.implicit(text[start:end], main))
-            items.extend((s + h.start, s + h.end, asdict(h.entity), article.index) for s, h in hits)
+                hits += [_shift(s, h) for s, e in article.segments for h in self.finder.implicit(text[s:e], main)]
+            elif page_province is not None:  # 市政协 in a citywide article of a Chongqing paper
+                article.info["district"] = asdict(page_province)
+            items.extend((h.start, h.end, asdict(h.entity), article.index) for h in hits)
         add_entity_spans(doc, self.spans_key, self.label, items, self.annotate_ents)
         return doc
+
+    def _page_province(self, hits: list[Hit]) -> District | None:
+        """The province of the page's county-level districts, for articles that name none."""
+        counts = Counter(h.entity.province_name for h in hits if h.entity.level in ("county", "zone") and h.entity.province_name)
+        if not counts:
+            return None
+        name = counts.most_common(1)[0][0]
+        return next((h.entity for h in self.finder.find(name) if h.entity.level == "province"), None)
 
 
 class OfficialComponent(RuleComponent):
