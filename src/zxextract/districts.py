@@ -6,8 +6,8 @@ Policy (see docs/extending.md, "Districts"):
   hashed trie (a set of all prefixes), so a scan is linear in the text
   length; only positions whose first two characters open some form are
   walked, and the longest form wins.  A longer place name therefore hides
-  the district inside it (``长寿湖镇`` is a township, not 长寿区), and ``stop`` forms from ``rules/district_words.tsv`` hide the rest
-  (``江北嘴``).
+  the district inside it (``长寿湖镇`` is a township, not 长寿区), and
+  ``stop`` forms from ``rules/district_words.tsv`` hide the rest (``江北嘴``).
 * A form is *strong* when it belongs to the home province (Chongqing by
   default) or is a full name of three or more characters elsewhere; it counts
   on its own.  Everything else is *weak*: a short name outside the home
