@@ -143,3 +143,16 @@ def test_article_without_a_district_takes_the_page_province(char: zxextract.Extr
     articles = char.parse(page)
     assert [(o.name, o.role, o.org) for o in articles[-1].officials][:1] == [("朱永利", "委员", "重庆市政协")]
     assert [d for d in articles[-1].districts if d.level in ("county", "zone")] == []  # context, not a mention
+
+
+def test_char_fast_path_tokenizes_like_spacys_char_segmenter(pages: dict[str, str]) -> None:
+    from spacy.lang.zh import ChineseTokenizer, Segmenter
+
+    from zxextract.normalize import normalize
+    from zxextract.tokenizer import NormalizingTokenizer
+
+    vocab = spacy.blank("zh").vocab
+    fast, reference = NormalizingTokenizer(vocab, "char"), ChineseTokenizer(vocab, Segmenter.char)
+    texts = [normalize(t).text for t in pages.values()] + [normalize("CEO 等 Windows 10\n大足 区 a b").text]
+    for text in texts:
+        assert [(t.text, t.whitespace_) for t in fast(text)] == [(t.text, t.whitespace_) for t in reference(text)]

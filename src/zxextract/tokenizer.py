@@ -48,11 +48,27 @@ class NormalizingTokenizer(DummyTokenizer):
         if not isinstance(text, str):
             raise TypeError(f"the tokenizer takes str, not {type(text).__name__}")
         norm = normalize(text)
-        doc = self.inner(norm.text)
+        doc = self._char_doc(norm.text) if self.segmenter == Segmenter.char.value else self.inner(norm.text)
         doc.user_data[RAW_KEY] = text
         doc.user_data[TEXT_KEY] = norm.text
         doc.user_data[OFFSETS_KEY] = norm.offsets.tobytes()
         return doc
+
+    def _char_doc(self, text: str) -> Doc:
+        """One token per character, as ChineseTokenizer's "char" mode, without its generic alignment pass.
+
+        Normalized text has no leading, trailing or double spaces, so a space is
+        always the trailing whitespace of the token before it.
+        """
+        words: list[str] = []
+        spaces: list[bool] = []
+        for ch in text:
+            if ch == " " and words and not spaces[-1]:
+                spaces[-1] = True
+            else:
+                words.append(ch)
+                spaces.append(False)
+        return Doc(self.vocab, words=words, spaces=spaces)
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
         for text in texts:
