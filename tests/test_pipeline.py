@@ -145,14 +145,34 @@ def test_article_without_a_district_takes_the_page_province(char: zxextract.Extr
     assert [d for d in articles[-1].districts if d.level in ("county", "zone")] == []  # context, not a mention
 
 
-def test_char_fast_path_tokenizes_like_spacys_char_segmenter(pages: dict[str, str]) -> None:
+def test_alignment_matches_spacys_and_the_char_segmenter(pages: dict[str, str], pkuseg: zxextract.Extractor) -> None:
     from spacy.lang.zh import ChineseTokenizer, Segmenter
+    from spacy.util import get_words_and_spaces
 
     from zxextract.normalize import normalize
-    from zxextract.tokenizer import NormalizingTokenizer
+    from zxextract.tokenizer import NormalizingTokenizer, align
 
     vocab = spacy.blank("zh").vocab
-    fast, reference = NormalizingTokenizer(vocab, "char"), ChineseTokenizer(vocab, Segmenter.char)
+    ours, reference = NormalizingTokenizer(vocab, "char"), ChineseTokenizer(vocab, Segmenter.char)
     texts = [normalize(t).text for t in pages.values()] + [normalize("CEO 等 Windows 10\n大足 区 a b").text]
     for text in texts:
-        assert [(t.text, t.whitespace_) for t in fast(text)] == [(t.text, t.whitespace_) for t in reference(text)]
+        assert [(t.text, t.whitespace_) for t in ours(text)] == [(t.text, t.whitespace_) for t in reference(text)]
+        words = pkuseg.nlp.tokenizer.inner.pkuseg_seg.cut(text)
+        assert align(words, text) == get_words_and_spaces(words, text)
+
+
+def test_many_entity_spans_on_one_page(pkuseg: zxextract.Extractor) -> None:
+    """Hundreds of spans in one group, with token splits: ids stay unique and anchors survive."""
+    names = [s + a + b for s in "王李张刘陈杨赵黄周吴" for a in "明华国强文平军建" for b in "明华国强文平军建"][:600]
+    page = "。".join(f"大足区政协副主席{name}出席，储量达{i}万吨" for i, name in enumerate(names)) + "。"
+    articles = pkuseg.parse(page)
+    assert sum(len(a.quantities) for a in articles) == 600
+    assert sum(len(a.officials) for a in articles) == 600
+
+
+def test_rebuilding_the_doc_gives_the_records_of_splitting_in_place(
+    monkeypatch: pytest.MonkeyPatch, pkuseg: zxextract.Extractor, pages: dict[str, str]
+) -> None:
+    expected = {name: pkuseg.parse(text, doc_id=name) for name, text in pages.items()}
+    monkeypatch.setattr("zxextract.spans._REBUILD_ABOVE", 0)  # always rebuild
+    assert {name: pkuseg.parse(text, doc_id=name) for name, text in pages.items()} == expected

@@ -109,8 +109,7 @@ class RuleComponent:
             for start, end in article.segments:
                 for hit in self.find(doc, text, start, end, article):
                     items.append((start + hit.start, start + hit.end, _fields(hit.entity), article.index))
-        add_entity_spans(doc, self.spans_key, self.label, items, self.annotate_ents)
-        return doc
+        return add_entity_spans(doc, self.spans_key, self.label, items, self.annotate_ents)
 
     def add(self, rows: Iterable[dict[str, Any]]) -> None:
         """Add or override rules (rows of a rules file, or built in code)."""
@@ -153,8 +152,7 @@ class DistrictComponent(RuleComponent):
             elif page_province is not None:  # 市政协 in a citywide article of a Chongqing paper
                 article.info["district"] = _fields(page_province)
             items.extend((h.start, h.end, _fields(h.entity), article.index) for h in hits)
-        add_entity_spans(doc, self.spans_key, self.label, items, self.annotate_ents)
-        return doc
+        return add_entity_spans(doc, self.spans_key, self.label, items, self.annotate_ents)
 
     def _page_province(self, hits: list[Hit]) -> District | None:
         """The province of the page's county-level districts, for articles that name none."""
@@ -176,11 +174,20 @@ class OfficialComponent(RuleComponent):
         super().__init__(nlp, name, spans_key, annotate_ents)
         self.districts_key = districts_key
 
+    def __call__(self, doc: Doc) -> Doc:
+        # The written districts of each article, gathered once per page (not once per segment).
+        self._districts: dict[int, list[tuple[int, int, dict]]] = {}
+        for span in doc.spans.get(self.districts_key, []):
+            fields = span._.zx
+            if not fields.get("implicit"):
+                self._districts.setdefault(span._.zx_article, []).append((span.start_char, span.end_char, fields))
+        return super().__call__(doc)
+
     def find(self, doc: Doc, text: str, start: int, end: int, article: ArticleView) -> list[Hit]:
         districts = [
-            Hit(span.start_char - start, span.end_char - start, District(**span._.zx))
-            for span in doc.spans.get(self.districts_key, [])
-            if start <= span.start_char and span.end_char <= end and not span._.zx.get("implicit")
+            Hit(s - start, e - start, District(**fields))
+            for s, e, fields in self._districts.get(article.index, ())
+            if start <= s and e <= end
         ]
         main = article.info.get("district")
         segment = text[start:end]
@@ -245,9 +252,8 @@ class LayoutComponent:
             }
             segments.extend((start, end, info, index) for start, end in layout.segments)
             bylines.extend((h.start, h.end, _fields(h.entity), index) for h in layout.bylines)
-        add_entity_spans(doc, ARTICLES_KEY, "ARTICLE", segments, annotate_ents=False)
-        add_entity_spans(doc, BYLINES_KEY, "CREDIT", bylines, annotate_ents=self.annotate_ents)
-        return doc
+        doc = add_entity_spans(doc, ARTICLES_KEY, "ARTICLE", segments, annotate_ents=False)
+        return add_entity_spans(doc, BYLINES_KEY, "CREDIT", bylines, annotate_ents=self.annotate_ents)
 
 
 def _fields(entity: Any) -> dict[str, Any]:

@@ -54,8 +54,13 @@ def _restore(doc: Doc, anchor: _Anchor) -> Span:
     return span
 
 
-def ensure_boundaries(doc: Doc, cuts: Iterable[int]) -> None:
-    """Split tokens so that each character offset in ``cuts`` is a token boundary."""
+def ensure_boundaries(doc: Doc, cuts: Iterable[int]) -> Doc:
+    """Split tokens so that each character offset in ``cuts`` is a token boundary.
+
+    Returns the Doc to go on with: ``doc`` itself, or, when many tokens of a
+    large Doc need splitting, a rebuilt one (spaCy applies splits one at a
+    time, each shifting every later token: quadratic on a large page).
+    """
     size = len(doc_text(doc))
     inner: dict[int, list[int]] = {}  # token index → cuts strictly inside it
     for cut in sorted(set(cuts)):
@@ -63,22 +68,41 @@ def ensure_boundaries(doc: Doc, cuts: Iterable[int]) -> None:
             holder = doc.char_span(cut, cut + 1, alignment_mode="expand")
             if holder is not None and holder.start_char < cut:
                 inner.setdefault(holder.start, []).append(cut)
-    plan: list[tuple[Any, list[str]]] = []
-    for index, positions in inner.items():
-        token = doc[index]
-        start = token.idx
-        edges = [start, *positions, start + len(token.text)]
-        plan.append((token, [token.text[a - start : b - start] for a, b in zip(edges, edges[1:])]))
-    if not plan:
-        return
+    if not inner:
+        return doc
     groups = {key: [_anchor(s) for s in group] for key, group in doc.spans.items()}
     ents = [_anchor(s) for s in doc.ents]
-    with doc.retokenize() as retokenizer:
-        for token, pieces in plan:
-            retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))
+    if len(inner) * len(doc) > _REBUILD_ABOVE:
+        doc = _rebuilt(doc, inner)
+    else:
+        with doc.retokenize() as retokenizer:
+            for index, positions in inner.items():
+                token = doc[index]
+                pieces = _pieces(token.text, token.idx, positions)
+                retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))
     for key, anchors in groups.items():
         doc.spans[key] = [_restore(doc, a) for a in anchors]
     doc.ents = [_restore(doc, a) for a in ents]
+    return doc
+
+
+_REBUILD_ABOVE = 2_000_000  # splits × tokens past which one rebuild beats splitting in place
+
+
+def _pieces(text: str, start: int, cuts: list[int]) -> list[str]:
+    edges = [start, *cuts, start + len(text)]
+    return [text[a - start : b - start] for a, b in zip(edges, edges[1:])]
+
+
+def _rebuilt(doc: Doc, inner: dict[int, list[int]]) -> Doc:
+    """The same text and user data with the tokens in ``inner`` split (span groups are re-anchored by the caller)."""
+    words: list[str] = []
+    spaces: list[bool] = []
+    for token in doc:
+        pieces = _pieces(token.text, token.idx, inner[token.i]) if token.i in inner else [token.text]
+        words.extend(pieces)
+        spaces.extend([False] * (len(pieces) - 1) + [bool(token.whitespace_)])
+    return Doc(doc.vocab, words=words, spaces=spaces, user_data=doc.user_data)
 
 
 def add_entity_spans(
@@ -87,12 +111,14 @@ def add_entity_spans(
     label: str,
     items: Sequence[tuple[int, int, dict, int | None]],
     annotate_ents: bool = True,
-) -> list[Span]:
-    """Store (start, end, fields, article index) items as ``doc.spans[key]`` and, without overlaps, ``doc.ents``."""
-    ensure_boundaries(doc, (edge for start, end, _, _ in items for edge in (start, end)))
+) -> Doc:
+    """Store (start, end, fields, article index) items as ``doc.spans[key]`` and, without overlaps, ``doc.ents``;
+    returns the Doc to go on with (see :func:`ensure_boundaries`)."""
+    doc = ensure_boundaries(doc, (edge for start, end, _, _ in items for edge in (start, end)))
     spans = []
     for number, (start, end, fields, article) in enumerate(items):
-        span = doc.char_span(start, end, label=label, span_id=number + 1, alignment_mode="strict")
+        # A string id: spaCy reads an int as a string-store hash (small ones are its symbols).
+        span = doc.char_span(start, end, label=label, span_id=str(number), alignment_mode="strict")
         if span is None:  # empty or whitespace-edged hit: nothing to anchor
             continue
         span._.zx = fields
@@ -101,4 +127,4 @@ def add_entity_spans(
     doc.spans[key] = spans
     if annotate_ents:
         doc.ents = filter_spans([*doc.ents, *spans])
-    return spans
+    return doc

@@ -48,27 +48,17 @@ class NormalizingTokenizer(DummyTokenizer):
         if not isinstance(text, str):
             raise TypeError(f"the tokenizer takes str, not {type(text).__name__}")
         norm = normalize(text)
-        doc = self._char_doc(norm.text) if self.segmenter == Segmenter.char.value else self.inner(norm.text)
+        if self.segmenter == Segmenter.char.value:
+            words: Iterable[str] = norm.text
+        elif self.inner.pkuseg_seg is None:
+            raise ValueError("the pkuseg segmenter has no model: load a pipeline or call initialize(pkuseg_model=...)")
+        else:
+            words = self.inner.pkuseg_seg.cut(norm.text)
+        doc = Doc(self.vocab, *align(words, norm.text))
         doc.user_data[RAW_KEY] = text
         doc.user_data[TEXT_KEY] = norm.text
         doc.user_data[OFFSETS_KEY] = norm.offsets.tobytes()
         return doc
-
-    def _char_doc(self, text: str) -> Doc:
-        """One token per character, as ChineseTokenizer's "char" mode, without its generic alignment pass.
-
-        Normalized text has no leading, trailing or double spaces, so a space is
-        always the trailing whitespace of the token before it.
-        """
-        words: list[str] = []
-        spaces: list[bool] = []
-        for ch in text:
-            if ch == " " and words and not spaces[-1]:
-                spaces[-1] = True
-            else:
-                words.append(ch)
-                spaces.append(False)
-        return Doc(self.vocab, words=words, spaces=spaces)
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
         for text in texts:
@@ -102,6 +92,35 @@ class NormalizingTokenizer(DummyTokenizer):
             self.inner.from_bytes(data, **kwargs)
             self.inner.segmenter = self.segmenter
         return self
+
+
+def align(words: Iterable[str], text: str) -> tuple[list[str], list[bool]]:
+    """Tokens and trailing-space flags of ``words`` laid over ``text``.
+
+    The result of spaCy's ``util.get_words_and_spaces`` (whitespace between
+    words becomes a token unless it is one space after a word), but linear:
+    spaCy's copies the rest of the text for every word, quadratic on a large page.
+    """
+    tokens: list[str] = []
+    spaces: list[bool] = []
+    pos = 0
+    for word in words:
+        if word.isspace():
+            continue
+        start = text.index(word, pos)
+        if start > pos:
+            tokens.append(text[pos:start])
+            spaces.append(False)
+        tokens.append(word)
+        spaces.append(False)
+        pos = start + len(word)
+        if pos < len(text) and text[pos] == " ":
+            spaces[-1] = True
+            pos += 1
+    if pos < len(text):
+        tokens.append(text[pos:])
+        spaces.append(False)
+    return tokens, spaces
 
 
 def doc_text(doc: Doc) -> str:
