@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -77,10 +80,39 @@ class Extractor:
     def pipe(
         self, items: Iterable[tuple[str, str]], n_process: int = 1, batch_size: int = 8
     ) -> Iterator[tuple[str, list[Article]]]:
-        """(doc_id, articles) for each (doc_id, text), in input order; ``n_process`` > 1 uses worker processes."""
-        checked = ((_as_text(text, None), doc_id) for doc_id, text in items)
-        for doc, doc_id in self.nlp.pipe(checked, as_tuples=True, n_process=n_process, batch_size=batch_size):
-            yield doc_id, (build_articles(doc, doc_id) if doc_text(doc).strip() else [])
+        """(doc_id, articles) for each (doc_id, text), in input order, streaming.
+
+        With ``n_process`` > 1, forked worker processes (each with this
+        extractor, added rules included) parse the pages and send back only the
+        records, at most ``n_process * batch_size`` pages in flight; spaCy's own
+        ``n_process`` would ship every Doc back to be assembled here, which
+        leaves the second process idle.
+        """
+        checked = ((doc_id, _as_text(text, None)) for doc_id, text in items)
+        if n_process <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            texts = ((text, doc_id) for doc_id, text in checked)
+            for doc, doc_id in self.nlp.pipe(texts, as_tuples=True, n_process=n_process, batch_size=batch_size):
+                yield doc_id, (build_articles(doc, doc_id) if doc_text(doc).strip() else [])
+            return
+        global _WORKER_EXTRACTOR
+        _WORKER_EXTRACTOR = self  # inherited by the forked workers
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=n_process, mp_context=context) as pool:
+            window: deque[Future] = deque()
+            for doc_id, text in checked:
+                window.append(pool.submit(_parse_in_worker, doc_id, text))
+                if len(window) >= n_process * batch_size:
+                    yield window.popleft().result()
+            while window:
+                yield window.popleft().result()
+
+
+_WORKER_EXTRACTOR: Extractor | None = None
+
+
+def _parse_in_worker(doc_id: str, text: str) -> tuple[str, list[Article]]:
+    assert _WORKER_EXTRACTOR is not None
+    return doc_id, _WORKER_EXTRACTOR.parse(text, doc_id=doc_id)
 
 
 def _as_text(text: Any, encoding: str | None) -> str:
