@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import regex
 
-from .finder import RowFinder
+from .finder import RowFinder, packaged_rows
 from .records import Document, Hit
 
 RULE_TYPE = "document"  # the ``type`` of rules rows this finder takes
@@ -20,14 +19,8 @@ _SPACE = regex.compile(r"\s+")
 
 @lru_cache(maxsize=1)
 def _default_rows() -> tuple[dict[str, str], ...]:
-    """Rows of ``rules/document_kinds.tsv`` (keyword, kind; ``#`` lines are comments)."""
-    text = resources.files("zxextract").joinpath("rules/document_kinds.tsv").read_text(encoding="utf-8")
-    rows = []
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            keyword, kind = line.split("\t")
-            rows.append({"type": RULE_TYPE, "keyword": keyword, "kind": kind})
-    return tuple(rows)
+    """Rows of ``rules/document_kinds.tsv`` (keyword, kind)."""
+    return packaged_rows("document_kinds.tsv", RULE_TYPE, ("keyword", "kind"))
 
 
 class DocumentFinder(RowFinder):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from importlib import resources
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound="RowFinder")
@@ -28,3 +29,13 @@ class RowFinder:
     def from_rows(cls: type[F], rows: Iterable[dict[str, Any]]) -> F:
         """A finder made only of rules rows (as written by :meth:`to_rows`)."""
         return cls(rows)
+
+
+def packaged_rows(filename: str, rule_type: str, columns: tuple[str, ...]) -> tuple[dict[str, str], ...]:
+    """Rows of a tab-separated file in ``rules/`` (``#`` lines are comments), as rules rows of ``rule_type``."""
+    text = resources.files("zxextract").joinpath("rules", filename).read_text(encoding="utf-8")
+    return tuple(
+        {"type": rule_type, **dict(zip(columns, line.split("\t")))}
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
+    )

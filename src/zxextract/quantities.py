@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import regex
 
 from .numerals import HEDGES, NUMBER_PATTERN, parse_number
-from .finder import RowFinder
+from .finder import RowFinder, packaged_rows
 from .records import Hit, Quantity
 
 RULE_TYPE = "unit"  # the ``type`` of rules rows this finder takes
@@ -57,14 +56,8 @@ _NUMBER = (
 
 @lru_cache(maxsize=1)
 def _default_rows() -> tuple[dict[str, str], ...]:
-    """Rows of ``rules/units.tsv`` (surface, unit, after; ``#`` lines are comments)."""
-    text = resources.files("zxextract").joinpath("rules/units.tsv").read_text(encoding="utf-8")
-    rows = []
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            surface, unit, after = line.split("\t")
-            rows.append({"type": RULE_TYPE, "surface": surface, "unit": unit, "after": after})
-    return tuple(rows)
+    """Rows of ``rules/units.tsv`` (surface, unit, after)."""
+    return packaged_rows("units.tsv", RULE_TYPE, ("surface", "unit", "after"))
 
 
 class QuantityFinder(RowFinder):
