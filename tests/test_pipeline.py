@@ -186,3 +186,16 @@ def test_pipe_with_two_processes_gives_the_records_of_one(pages: dict[str, str])
     two = list(char.pipe(iter(items), n_process=2, batch_size=1))
     assert two == one
     assert [b.name for b in one[-1][1][0].brands] == ["云端议事厅"]
+
+
+def test_rules_survive_to_bytes_and_pickling() -> None:
+    import pickle
+
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("zx_brands").add([{"type": "brand", "name": "云端议事厅", "kind": "platform"}])
+    again = spacy.blank("zh")
+    again.add_pipe("zx_brands")
+    again.from_bytes(nlp.to_bytes())
+    for copy in (again, pickle.loads(pickle.dumps(nlp))):
+        doc = copy("大足区政协用好云端议事厅平台。")
+        assert [s._.zx["name"] for s in doc.spans["zx_brands"]] == ["云端议事厅"]

@@ -128,6 +128,13 @@ class RuleComponent:
         self._finder = self.finder_class.from_rows(list(srsly.read_jsonl(ensure_path(path) / RULES_FILE)))
         return self
 
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        return srsly.msgpack_dumps(self.finder.to_rows())
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "RuleComponent":
+        self._finder = self.finder_class.from_rows(srsly.msgpack_loads(data))
+        return self
+
 
 class DistrictComponent(RuleComponent):
     """Districts; also decides each article's main district, which later components read."""
