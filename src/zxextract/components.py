@@ -147,15 +147,17 @@ class DistrictComponent(RuleComponent):
         text = doc_text(doc)
         found = []
         for article in articles(doc):
-            hits = [_shift(start, hit) for start, end in article.segments for hit in self.finder.find(text[start:end])]
+            per_segment = [(start, self.finder.find(text[start:end])) for start, end in article.segments]
+            hits = [_shift(start, hit) for start, segment_hits in per_segment for hit in segment_hits]
             title_end = (article.info.get("title_span") or (0, 0))[1]
-            found.append((article, hits, self.finder.main_district(hits, title_end)))
-        page_province = self._page_province([hit for _, hits, _ in found for hit in hits])
+            found.append((article, per_segment, hits, self.finder.main_district(hits, title_end)))
+        page_province = self._page_province([hit for _, _, hits, _ in found for hit in hits])
         items = []
-        for article, hits, main in found:
+        for article, per_segment, hits, main in found:
             if main is not None:
                 article.info["district"] = _fields(main)
-                hits += [_shift(s, h) for s, e in article.segments for h in self.finder.implicit(text[s:e], main)]
+                for (start, end), (_, written) in zip(article.segments, per_segment):
+                    hits += [_shift(start, h) for h in self.finder.implicit(text[start:end], main, written)]
             elif page_province is not None:  # 市政协 in a citywide article of a Chongqing paper
                 article.info["district"] = _fields(page_province)
             items.extend((h.start, h.end, _fields(h.entity), article.index) for h in hits)

@@ -322,17 +322,19 @@ class DistrictFinder:
         """Whether a parent, grandparent ... of ``unit`` (full or short name) is written right before ``start``."""
         return text.endswith(self._compiled().ancestor_names(unit), 0, start)
 
-    def implicit(self, text: str, article_district: District) -> list[Hit]:
+    def implicit(self, text: str, article_district: District, written: list[Hit] | None = None) -> list[Hit]:
         """Mentions without a written name (``该区``, ``全县``, ``区委书记``) → copies of the article district.
 
         Only the unit word of the article district counts (``该县`` in an article
         about a 区 says nothing), and spans already covered by a written
-        district (``北碚区委``) are left to :meth:`find`.
+        district (``北碚区委``) are left to :meth:`find`; ``written`` is
+        ``find(text)`` when the caller has it already.
         """
         unit_word = article_district.name[-1:] if article_district.name else ""
         if article_district.level not in SCORED_LEVELS or unit_word not in _UNIT_WORDS:
             return []
-        written = self.find(text)  # disjoint and in order, so their ends are sorted too
+        if written is None:
+            written = self.find(text)  # disjoint and in order, so their ends are sorted too
         ends = [h.end for h in written]
         hits = []
         for match in _implicit_pattern(unit_word).finditer(text):
