@@ -126,5 +126,25 @@ def add_entity_spans(
         spans.append(span)
     doc.spans[key] = spans
     if annotate_ents:
-        doc.ents = filter_spans([*doc.ents, *spans])
+        _merge_ents(doc, spans)
     return doc
+
+
+def _merge_ents(doc: Doc, spans: list[Span]) -> None:
+    """``doc.ents = filter_spans(doc.ents + spans)`` (longest wins), touching only the tokens that change.
+
+    The ``doc.ents`` setter rewrites every token; after the first set, ents
+    are swapped in place with ``set_ents(default="unmodified")``.
+    """
+    existing = list(doc.ents)
+    merged = filter_spans([*existing, *spans])
+    if not doc.has_annotation("ENT_IOB"):
+        doc.ents = merged  # the first set also marks the other tokens as outside ("O")
+        return
+    key = lambda span: (span.start, span.end, span.label)  # noqa: E731
+    kept = {key(s) for s in merged}
+    before = {key(s) for s in existing}
+    removed = [s for s in existing if key(s) not in kept]
+    if removed:
+        doc.set_ents([], outside=removed, default="unmodified")
+    doc.set_ents([s for s in merged if key(s) not in before], default="unmodified")
