@@ -25,6 +25,7 @@ or a saved spaCy pipeline can carry them.
 from __future__ import annotations
 
 import json
+import re as stdre
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -39,6 +40,7 @@ SCOPES = frozenset({"generic", "head", "boundary", "phrase"})
 # Kinds whose noun, ending a quoted name, is enough to make it a brand (“邵家坝小院”).
 _SELF_NAMING = frozenset({"platform", "studio", "campaign"})
 _MAX_NAME = 25  # longer quotes are sentences
+_MAX_STUDIO_RUN = 12  # X of an unquoted ``X委员工作室``, before the boundary cut
 _MAX_MODIFIER = 8  # “33618”现代制造业集群体系
 _MAX_MODIFIER_DE = 4  # “直播+电商”的营销模式, not “理论+实践”的沉浸式体验模式
 _NUMERALS = "一二两三四五六七八九十百千万"
@@ -53,6 +55,8 @@ _ALONE_COUNT = regex.compile(rf"[{_NUMERALS}]+[大个项条]?")  # “十大”,
 _NUMERAL_START = regex.compile(rf"[{_NUMERALS}]")
 _MODIFIER_CHAR = r"(?:(?![的了是在和与及把将对为被让])[\p{Han}A-Za-z0-9+])"
 _SINGLE_PAIR = regex.compile(r"‘([^‘’“”\n]{1,20})’")
+_DOUBLE_MARK = stdre.compile("[“”]")
+_HAN_TAIL = regex.compile(r"\p{Han}+\Z")  # the Han run ending at a search's endpos
 
 
 def canonical(name: str) -> str:
@@ -96,6 +100,7 @@ class _Compiled:
     self_naming: regex.Pattern
     catch_head: regex.Pattern
     studio: regex.Pattern
+    studio_noun: stdre.Pattern  # every position a studio noun starts at, overlapping; stdlib re is faster on literals
     boundary: regex.Pattern
     verb_start: regex.Pattern
     generic: regex.Pattern
@@ -181,7 +186,8 @@ class BrandFinder:
                 noun=regex.compile(nouns),
                 self_naming=regex.compile(rf"(?P<noun>{self_naming})$"),
                 catch_head=regex.compile(rf"的?(?:{_alternation(self.blockers['head']) or '(?!)'})"),
-                studio=regex.compile(rf"(?P<run>\p{{Han}}{{1,12}}?)(?P<noun>{studios})"),
+                studio=regex.compile(rf"(?P<run>\p{{Han}}{{1,{_MAX_STUDIO_RUN}}}?)(?P<noun>{studios})"),
+                studio_noun=stdre.compile(rf"(?=({studios}))"),
                 boundary=regex.compile(_alternation(self.blockers["boundary"] | self.verbs) or r"(?!)"),
                 verb_start=regex.compile(_alternation(self.verbs | {w for w in self.blockers["boundary"] if len(w) > 1}) or r"(?!)"),
                 generic=regex.compile(_alternation(self.blockers["generic"]) or r"(?!)"),
@@ -316,13 +322,13 @@ class BrandFinder:
     def _studio_hits(self, text: str) -> Iterator[Hit]:
         """Unquoted ``X委员工作室``: X from the last boundary word on, if proper (not generic)."""
         re = self._re
-        for m in re.studio.finditer(text):
-            run = m["run"]
+        for run_start, noun_start, end in _studio_matches(text, re.studio_noun):
+            run = text[run_start:noun_start]
             cut = max((b.end() for b in re.boundary.finditer(run)), default=0)
             name = run[cut:]
             if 2 <= len(name) <= 8 and not re.generic.search(name) and not _NUMERAL_START.match(name):
-                start = m.start("run") + cut
-                yield Hit(start, m.end(), Brand(name=name, kind="studio", text=text[start:m.end()]))
+                start = run_start + cut
+                yield Hit(start, end, Brand(name=name, kind="studio", text=text[start:end]))
 
 
 def default_rows() -> list[dict[str, Any]]:
@@ -339,6 +345,25 @@ def default_rows() -> list[dict[str, Any]]:
     return rows
 
 
+def _studio_matches(text: str, nouns: stdre.Pattern) -> Iterator[tuple[int, int, int]]:
+    """(run start, noun start, end) of what ``studio.finditer`` matches, found from the nouns:
+    the lazy run backtracks at every Han position, a noun search does not.
+
+    A run starting at ``s`` ends at the first noun after ``s`` (the lazy run stops there),
+    so it is that noun's or none; the leftmost ``s`` for a noun is the furthest back that
+    stays after the previous match, after the previous noun, within the run limit and in Han.
+    """
+    end = prev_noun = 0
+    for m in nouns.finditer(text):
+        noun_start = m.start()
+        lo = max(end, prev_noun, noun_start - _MAX_STUDIO_RUN)
+        prev_noun = noun_start
+        run = _HAN_TAIL.search(text, lo, noun_start) if lo < noun_start else None
+        if run is not None:
+            end = m.end(1)
+            yield run.start(), noun_start, end
+
+
 def _double_quotes(text: str, start: int, end: int) -> list[_Quote]:
     """Double-quote pairs of one paragraph.
 
@@ -347,7 +372,7 @@ def _double_quotes(text: str, start: int, end: int) -> list[_Quote]:
     a name (no sentence punctuation); a closing and an opening mark (”…“)
     never pair: between them is running text.
     """
-    marks = [i for i in range(start, end) if text[i] in "“”"]
+    marks = [m.start() for m in _DOUBLE_MARK.finditer(text, start, end)]
     used: set[int] = set()
     quotes: list[_Quote] = []
     for proper in (True, False):

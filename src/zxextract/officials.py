@@ -17,6 +17,7 @@ the article's district.  All vocabulary lives in ``rules/officials_*.tsv``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -34,6 +35,7 @@ _SEG_STOP = frozenset("，,。；;：:！!？?“”‘’\"'《》【】[]…\n
 # Punctuation that may follow or precede a name.
 _PUNCT = frozenset("，,。；;：:！!？?“”‘’\"'《》【】[]…\n 、—()（）·")
 _HAN = regex.compile(r"\p{Han}")
+_QUOTE_MARKS = re.compile(r"[“”‘’\"']")
 _COUNT = regex.compile(r"等(?:\d+|[一二两三四五六七八九十百几多余]+)?[名位个]?$")
 _MAX_SEGMENT = 40
 _QUOTED_MAX = 16
@@ -87,8 +89,11 @@ def _group(rows: Iterable[dict[str, str]]) -> Rows:
 
 
 def _alternation(words: Iterable[str]) -> str:
-    """A regex alternation trying longer words first, so the longest word wins at a position."""
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+    """A regex alternation trying longer words first, so the longest word wins at a position.
+
+    Word lists are compiled with the stdlib ``re``: on plain literals it is several times faster than ``regex``.
+    """
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 class OfficialFinder:
@@ -103,13 +108,14 @@ class OfficialFinder:
         bodies = self._rows["bodies"]
         self._anchored = {r["word"]: r for r in bodies if r["kind"] == "anchored"}
         self._anchored_longest = sorted(self._anchored.items(), key=lambda kv: -len(kv[0]))
+        self._anchored_sizes = sorted({len(w) for w in self._anchored}, reverse=True)
         self._subs = {r["word"]: r for r in bodies if r["kind"] == "sub"}
         self._places = sorted(((r["word"], r["level"]) for r in bodies if r["kind"] == "place"), key=lambda kv: -len(kv[0]))
         self._place_blocks = tuple(r["word"] for r in bodies if r["kind"] == "place_block")
         prefixes = [(r["word"], r["category"]) for r in bodies if r["kind"] == "prefix"]
         self._prefixes = sorted(prefixes, key=lambda kv: -len(kv[0]))
         self._suffixes = sorted(((r["word"], r["category"]) for r in bodies if r["kind"] == "suffix"), key=lambda kv: -len(kv[0]))
-        self._party_prefix_re = regex.compile(_alternation(w for w, c in prefixes if c == "democratic_party") or r"(?!)")
+        self._party_prefix_re = re.compile(_alternation(w for w, c in prefixes if c == "democratic_party") or r"(?!)")
         self._surnames = {r["surname"]: int(r["rank"]) for r in self._rows["surnames"]}
         context: dict[str, set[str]] = {}
         for r in self._rows["context"]:
@@ -120,13 +126,16 @@ class OfficialFinder:
         self._precede = tuple(context.get("precede", ()))
         self._not_name = tuple(context.get("not_name", ()))
         self._not_name_chars = frozenset(context.get("not_name_char", ()))
-        cppcc = _alternation(w for w, r in self._anchored.items() if r["category"] == "cppcc")
+        # ``re`` looks behind at fixed widths only: one lookbehind per CPPCC body.
+        cppcc = "|".join(f"(?<={re.escape(w)})" for w, r in sorted(self._anchored.items()) if r["category"] == "cppcc")
         plain = _alternation(w for w, p in self._positions.items() if p.kind != "truncated")
         truncated = _alternation(w for w, p in self._positions.items() if p.kind == "truncated")
         # A truncated position (``市政协委、``) only counts right after a CPPCC body and before a separator.
-        pattern = plain + (f"|(?<=(?:{cppcc})){truncated}(?=、|——)" if truncated and cppcc else "")
-        self._position_re = regex.compile(pattern)
-        self._title_end_re = regex.compile(f"(?:{plain})$")
+        # The lookahead on first characters gives back the literal-prefix scan a lookbehind branch costs ``re``.
+        firsts = "".join(sorted({re.escape(w[0]) for w in self._positions}))
+        pattern = f"(?=[{firsts}])(?:{plain}|(?:{cppcc})(?:{truncated})(?=、|——))" if truncated and cppcc else plain
+        self._position_re = re.compile(pattern)
+        self._title_end_re = re.compile(f"(?:{plain})$")
         self._max_title = max((len(w) for w in self._positions), default=0)
 
     @classmethod
@@ -189,7 +198,7 @@ class OfficialFinder:
         if not first:
             return {}
         out: dict[str, list[tuple[int, int]]] = {}
-        for m in regex.finditer(_alternation(first), text):
+        for m in re.finditer(_alternation(first), text):
             name = m.group()
             titled = self._title_end_re.search(text, max(0, m.start() - self._max_title), m.start()) or self._position_re.match(text, m.end())
             if m.start() >= first[name] and not titled:
@@ -360,10 +369,12 @@ class OfficialFinder:
         at ``place_start`` when given (a segment's start), so ``社区党委`` is not read as ``区`` + ``党委``.
         """
         text = ctx.text
-        for word, row in self._anchored_longest:
-            b = end - len(word)
-            if b < lo or text[b:end] != word:
+        for size in self._anchored_sizes:  # longest first; one word per size can end at ``end``
+            b = end - size
+            row = self._anchored.get(text[b:end]) if b >= lo else None
+            if row is None:
                 continue
+            word = text[b:end]
             hit = ctx.hit_ends.get(b)
             if hit is not None and hit.start >= lo:
                 place = hit.entity
@@ -402,7 +413,7 @@ class OfficialFinder:
 
     def _resolve(self, ctx: _Context, start: int, tok: _Token, prev: _Org | None) -> _Org:
         """The org of one title segment ``text[start:tok.start]`` + position."""
-        written = regex.sub(r"[“”‘’\"']", "", ctx.text[start : tok.start])
+        written = _QUOTE_MARKS.sub("", ctx.text[start : tok.start])
         if not written:
             return self._default_org(ctx, tok.rule, prev)
         party = self._party_prefix_re.search(written)
