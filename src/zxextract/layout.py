@@ -68,7 +68,7 @@ class _Rules:
     news_re: regex.Pattern[str]
     continued_from: regex.Pattern[str]
     continued_to: regex.Pattern[str]
-    furniture: tuple[regex.Pattern[str], ...]
+    furniture: regex.Pattern[str]  # any of the patterns, as one alternation: one call per line
     slogans: frozenset[str]
     masthead_max: int
 
@@ -95,7 +95,7 @@ def _rules() -> _Rules:
         news_re=regex.compile(r"\s*(?:" + _alternation(data["news_leads"]) + r")"),
         continued_from=regex.compile(data["continued_from"]),
         continued_to=regex.compile(data["continued_to"]),
-        furniture=tuple(regex.compile(p) for p in furniture["patterns"]),
+        furniture=regex.compile("|".join(f"(?:{p})" for p in furniture["patterns"])),
         slogans=frozenset(s.replace(" ", "") for s in furniture["slogans"]),
         masthead_max=furniture["masthead_max_chars"],
     )
@@ -141,32 +141,32 @@ def _raw_lines(norm: Normalized) -> list[_Line]:
     between them in the normalized text) is part of that line, so a wrapped
     fragment (``华村党``) is never taken for a headline.
     """
-    raw, offsets = norm.raw, norm.offsets
-    lines: list[_Line] = []
+    text, offsets = norm.text, norm.offsets
+    spans: list[tuple[int, int, int, list[str]]] = []  # start, end, gap, raw pieces (joined once, at the end)
     gap = 0
     pos = 0
-    while pos <= len(raw):
-        nl = raw.find("\n", pos)
-        stop = len(raw) if nl < 0 else nl
-        start, end = bisect_left(offsets, pos), bisect_left(offsets, stop)
-        while end > start and norm.text[end - 1] == " ":
+    # Offsets strictly increase, so k raw characters hold at most k normalized ones: narrow bisect ranges.
+    after = 0  # first normalized index at or after the previous line's end in the raw input
+    for piece in norm.raw.split("\n"):
+        stop = pos + len(piece)
+        start = bisect_left(offsets, pos, after, min(len(offsets), after + 1))  # past at most the "\n"
+        end = after = bisect_left(offsets, stop, start, min(len(offsets), start + len(piece)))
+        pos = stop + 1
+        while end > start and text[end - 1] == " ":
             end -= 1
-        while start < end and norm.text[start] == " ":
+        while start < end and text[start] == " ":
             start += 1
-        if start < end and lines and "\n" not in norm.text[lines[-1].end : start]:
-            last = lines[-1]
-            last.end, last.text = end, norm.text[last.start : end]
-            last.raw = f"{last.raw}\n{raw[pos:stop].strip()}"
-            gap = 0
-        elif start < end:
-            lines.append(_Line(len(lines), start, end, gap, norm.text[start:end], raw[pos:stop].strip()))
-            gap = 0
-        elif pos < len(raw) or nl >= 0:
+        if start >= end:
             gap += 1
-        if nl < 0:
-            break
-        pos = nl + 1
-    return lines
+        elif spans and "\n" not in text[spans[-1][1] : start]:
+            first, _, before, pieces = spans[-1]
+            spans[-1] = (first, end, before, pieces)
+            pieces.append(piece.strip())
+            gap = 0
+        else:
+            spans.append((start, end, gap, [piece.strip()]))
+            gap = 0
+    return [_Line(i, s, e, g, text[s:e], "\n".join(p)) for i, (s, e, g, p) in enumerate(spans)]
 
 
 def _ends_sentence(text: str) -> bool:
@@ -274,7 +274,7 @@ def _classify(norm: Normalized, lines: list[_Line]) -> None:
         text, lo, hi = line.text, offsets[line.start], offsets[line.end - 1] + 1
         i += 1
         if (
-            any(p.fullmatch(line.raw) for p in rules.furniture)
+            rules.furniture.fullmatch(line.raw)
             or text.replace(" ", "") in rules.slogans
             or _masthead(norm, lines, line)
         ):
@@ -301,12 +301,12 @@ def _classify(norm: Normalized, lines: list[_Line]) -> None:
             line.kind = "closing"
         elif text[0] in "(（" and not any(c in text for c in ")）"):
             i = _multiline_closing(norm, lines, line, i)
-        elif (parsed := _parse_credits(raw, lo, hi, "author")) and parsed[1] and len(text) <= 40:
+        elif len(text) <= 40 and (parsed := _parse_credits(raw, lo, hi, "author")) and parsed[1]:
             line.kind, line.credits = "credit", parsed[0]
             line.photo_credit = all(r == "photographer" for _, r, _, _ in parsed[0])
         elif _DECK.match(text) and not _CLAUSE.search(text) and not _ends_sentence(text):
             line.kind = "deck"
-        elif len(_HAN.findall(text)) >= 2 and len(text) <= _MAX_HEAD and not _CLAUSE.search(text) and not _ends_sentence(text):
+        elif len(text) <= _MAX_HEAD and not _CLAUSE.search(text) and not _ends_sentence(text) and len(_HAN.findall(text)) >= 2:
             line.kind = "head"
         else:
             _mark_tail(norm, line, lo, hi)

@@ -19,6 +19,7 @@ CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_BIG_UNITS = {"万": 10**4, "亿": 10**8}
 VAGUE = frozenset("数几")
 HEDGES = frozenset("余多")
+_DROP_HEDGES = str.maketrans("", "", "".join(HEDGES))
 
 # Building blocks for callers that look for numerals in running text.
 ARABIC_PATTERN = r"\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -60,7 +61,7 @@ def parse_chinese(text: str) -> float | None:
 
 
 def _chinese_decimal(text: str) -> Decimal | None:
-    text = "".join(ch for ch in text if ch not in HEDGES)
+    text = text.translate(_DROP_HEDGES)
     if not text:
         raise ValueError("empty numeral")
     if any(ch in VAGUE for ch in text):
@@ -101,7 +102,7 @@ def parse_number(text: str) -> float | None:
 
     Raises ValueError when ``text`` is not a numeral.
     """
-    cleaned = "".join(ch for ch in text if ch not in HEDGES)
+    cleaned = text.translate(_DROP_HEDGES)
     match = _MIXED.fullmatch(cleaned)
     if match is None or not match["num"][0].isdigit():
         value = _chinese_decimal(text)
