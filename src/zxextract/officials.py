@@ -34,7 +34,7 @@ _TITLE_KINDS = ("position", "descriptor", "truncated")
 _SEG_STOP = frozenset("，,。；;：:！!？?“”‘’\"'《》【】[]…\n 、—的(（)）")
 # Punctuation that may follow or precede a name.
 _PUNCT = frozenset("，,。；;：:！!？?“”‘’\"'《》【】[]…\n 、—()（）·")
-_HAN = regex.compile(r"\p{Han}")
+_HAN_ONLY = regex.compile(r"\p{Han}*")  # fullmatch: every character Han
 _QUOTE_MARKS = re.compile(r"[“”‘’\"']")
 _COUNT = regex.compile(r"等(?:\d+|[一二两三四五六七八九十百几多余]+)?[名位个]?$")
 _MAX_SEGMENT = 40
@@ -301,7 +301,8 @@ class OfficialFinder:
         chunk = ctx.text[start:end]
         return (
             len(chunk) == end - start
-            and all(_HAN.match(c) and c not in self._not_name_chars for c in chunk)
+            and _HAN_ONLY.fullmatch(chunk) is not None
+            and self._not_name_chars.isdisjoint(chunk)
             and not any(i in ctx.covered for i in range(start, end))
         )
 
