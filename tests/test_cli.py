@@ -341,13 +341,19 @@ def test_crash_while_writing_leaves_previous_output(tmp_path: Path, fake: None, 
         return article_json(article)  # type: ignore[arg-type]
 
     monkeypatch.setattr("zxextract.batch.article_json", failing)
+    crash_over_previous_output(tmp_path)
+    assert read_jsonl(tmp_path / "out.jsonl.partial") == expected({"a.txt": PAGES["a.txt"]})
+
+
+def crash_over_previous_output(tmp_path: Path) -> tuple[Path, Path]:
+    """Run extract over an existing output while a failure is patched in: it fails, the old output stays."""
     folder = write_pages(tmp_path / "pages", PAGES)
     out = tmp_path / "out.jsonl"
     out.write_text("previous output\n")
     result = run("extract", folder, "-o", out)
     assert isinstance(result.exception, OSError)
     assert out.read_text() == "previous output\n"
-    assert read_jsonl(tmp_path / "out.jsonl.partial") == expected({"a.txt": PAGES["a.txt"]})
+    return folder, out
 
 
 def test_crash_at_the_rename_leaves_previous_output(tmp_path: Path, fake: None, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -355,12 +361,7 @@ def test_crash_at_the_rename_leaves_previous_output(tmp_path: Path, fake: None, 
         raise OSError(5, "Input/output error")
 
     monkeypatch.setattr("zxextract.batch.os.replace", no_rename)
-    folder = write_pages(tmp_path / "pages", PAGES)
-    out = tmp_path / "out.jsonl"
-    out.write_text("previous output\n")
-    result = run("extract", folder, "-o", out)
-    assert isinstance(result.exception, OSError)
-    assert out.read_text() == "previous output\n"
+    folder, out = crash_over_previous_output(tmp_path)
     assert read_jsonl(tmp_path / "out.jsonl.partial") == expected(PAGES)  # complete: --resume only renames
     monkeypatch.undo()
     monkeypatch.setattr(cli, "Settings", functools.partial(Settings, loader=load_fake))
