@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import zxextract
-from zxextract.normalize import _map_char, _t2s
+from zxextract.normalize import _t2s, normalize
 
 SEEDS = sorted((Path(__file__).parent.parent / "seeds").glob("*.txt"))
 QUOTES = str.maketrans({c: '"' for c in "“”‘’'"})
@@ -24,9 +24,8 @@ def extractor() -> zxextract.Extractor:
 
 def comparable(s: str) -> str:
     """A surface form up to what normalization changes: characters mapped, quotes unified, whitespace gone."""
-    ambiguous = _t2s()[1]
-    mapped = ((_map_char(c) or "") for c in s if not c.isspace())
-    return "".join(ambiguous.get(c, c) for c in mapped).translate(QUOTES).replace(" ", "")
+    ambiguous = _t2s()[1]  # a short fragment alone does not look traditional to the normalizer
+    return "".join(ambiguous.get(c, c) for c in normalize(s).text if not c.isspace()).translate(QUOTES)
 
 
 def entities(article: zxextract.Article) -> list:

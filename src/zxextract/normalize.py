@@ -87,12 +87,6 @@ def _table(traditional: bool) -> dict[int, str]:
     return table
 
 
-def _map_char(ch: str) -> str | None:
-    """The normalized form of one raw character out of context; None drops it, ' ' is whitespace."""
-    mapped = ch.translate(_table(False))
-    return None if _DELETABLE.match(mapped) else mapped
-
-
 def _is_word(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 

@@ -60,18 +60,9 @@ class NormalizingTokenizer(DummyTokenizer):
         doc.user_data[OFFSETS_KEY] = norm.offsets.tobytes()
         return doc
 
-    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
-        for text in texts:
-            yield self(text)
-
     def initialize(self, get_examples=None, *, nlp=None, pkuseg_model: str | None = None, pkuseg_user_dict: str | None = "default") -> None:
         """Load a pkuseg model directory (and a user dictionary file) into the segmenter."""
         self.inner.initialize(get_examples, nlp=nlp, pkuseg_model=pkuseg_model, pkuseg_user_dict=pkuseg_user_dict)
-
-    def add_words(self, words: Iterable[str]) -> None:
-        """Make entity names single tokens (the pkuseg user dictionary); a no-op for "char"."""
-        if self.segmenter == Segmenter.pkuseg.value:
-            self.inner.pkuseg_update_user_dict(sorted(set(words)))
 
     def to_disk(self, path: str | Path, **kwargs: Any) -> None:
         self.inner.to_disk(path, **kwargs)
