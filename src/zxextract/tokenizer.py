@@ -8,6 +8,7 @@ span can be mapped back to the raw input (:func:`raw_offsets`).
 
 from __future__ import annotations
 
+import re
 from array import array
 from pathlib import Path
 from typing import Any, Iterable
@@ -18,10 +19,12 @@ from spacy.util import DummyTokenizer, registry
 from spacy.vocab import Vocab
 
 from .normalize import normalize
+from .segmenter import FastPkuseg
 
 RAW_KEY = "zx_raw"
 OFFSETS_KEY = "zx_offsets"
 TEXT_KEY = "zx_text"
+RUNS = re.compile(r"\s+|\S+")
 
 
 @registry.tokenizers("zxextract.Tokenizer.v1")
@@ -43,26 +46,38 @@ class NormalizingTokenizer(DummyTokenizer):
         self.vocab = vocab
         self.segmenter = segmenter
         self.inner = ChineseTokenizer(vocab, segmenter=Segmenter(segmenter))
+        self._fast: FastPkuseg | None = None
 
     def __call__(self, text: str) -> Doc:
         if not isinstance(text, str):
             raise TypeError(f"the tokenizer takes str, not {type(text).__name__}")
         norm = normalize(text)
         if self.segmenter == Segmenter.char.value:
-            words: Iterable[str] = norm.text
-        elif self.inner.pkuseg_seg is None:
-            raise ValueError("the pkuseg segmenter has no model: load a pipeline or call initialize(pkuseg_model=...)")
+            doc = Doc(self.vocab, *char_tokens(norm.text))
         else:
-            words = self.inner.pkuseg_seg.cut(norm.text)
-        doc = Doc(self.vocab, *align(words, norm.text))
+            doc = Doc(self.vocab, *align(self.pkuseg().cut(norm.text), norm.text))
         doc.user_data[RAW_KEY] = text
         doc.user_data[TEXT_KEY] = norm.text
         doc.user_data[OFFSETS_KEY] = norm.offsets.tobytes()
         return doc
 
+    def pkuseg(self) -> FastPkuseg:
+        """The pkuseg segmenter over the loaded model, rebuilt when a new model is loaded."""
+        if self.inner.pkuseg_seg is None:
+            raise ValueError("the pkuseg segmenter has no model: load a pipeline or call initialize(pkuseg_model=...)")
+        if self._fast is None or self._fast.seg is not self.inner.pkuseg_seg:
+            self._fast = FastPkuseg(self.inner.pkuseg_seg)
+        return self._fast
+
     def initialize(self, get_examples=None, *, nlp=None, pkuseg_model: str | None = None, pkuseg_user_dict: str | None = "default") -> None:
         """Load a pkuseg model directory (and a user dictionary file) into the segmenter."""
         self.inner.initialize(get_examples, nlp=nlp, pkuseg_model=pkuseg_model, pkuseg_user_dict=pkuseg_user_dict)
+        self._load_tables()
+
+    def _load_tables(self) -> None:
+        """Build the segmenter's lookup tables now, so loading (not the first page) pays for them."""
+        if self.segmenter == Segmenter.pkuseg.value and self.inner.pkuseg_seg is not None:
+            self.pkuseg()
 
     def to_disk(self, path: str | Path, **kwargs: Any) -> None:
         self.inner.to_disk(path, **kwargs)
@@ -73,6 +88,7 @@ class NormalizingTokenizer(DummyTokenizer):
         if self.segmenter == Segmenter.pkuseg.value:
             self.inner.from_disk(path, **kwargs)
             self.inner.segmenter = self.segmenter
+            self._load_tables()
         return self
 
     def to_bytes(self, **kwargs: Any) -> bytes:
@@ -82,6 +98,7 @@ class NormalizingTokenizer(DummyTokenizer):
         if self.segmenter == Segmenter.pkuseg.value:
             self.inner.from_bytes(data, **kwargs)
             self.inner.segmenter = self.segmenter
+            self._load_tables()
         return self
 
 
@@ -111,6 +128,24 @@ def align(words: Iterable[str], text: str) -> tuple[list[str], list[bool]]:
     if pos < len(text):
         tokens.append(text[pos:])
         spaces.append(False)
+    return tokens, spaces
+
+
+def char_tokens(text: str) -> tuple[list[str], list[bool]]:
+    """``align(text, text)``: every character a token, built a run of (non-)whitespace at a time."""
+    tokens: list[str] = []
+    spaces: list[bool] = []
+    for run in RUNS.findall(text):
+        if not run.isspace():
+            tokens.extend(run)
+            spaces.extend([False] * len(run))
+            continue
+        if tokens and run[0] == " ":  # one space after a character is that token's trailing space
+            spaces[-1] = True
+            run = run[1:]
+        if run:
+            tokens.append(run)
+            spaces.append(False)
     return tokens, spaces
 
 

@@ -1,0 +1,248 @@
+"""pkuseg word segmentation, the same words as ``spacy_pkuseg.pkuseg.cut``, with the features computed in numpy.
+
+spacy-pkuseg builds the CRF features of every character one at a time: some
+130 feature strings concatenated and looked up in a dict per character, which
+costs more than all of zxextract's extraction together. Here the same model
+(its feature table, word list and weights, loaded by spacy-pkuseg) scores a
+whole page at once: characters, character pairs and dictionary words become
+integer keys looked up in sorted arrays, the node scores are summed feature by
+feature in pkuseg's order (so they are bit-identical), and pkuseg's own Viterbi
+decodes each piece. The user dictionary (pkuseg's ``Preprocesser``) and
+post-processor are pkuseg's own objects, applied as ``cut`` applies them.
+``tests/test_segmenter.py`` checks the output word for word against
+``spacy_pkuseg`` on the seeds and on held-out treebank text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+from spacy_pkuseg import inference
+from spacy_pkuseg.config import config as pkuseg_config
+from spacy_pkuseg.feature_extractor import FeatureExtractor
+
+ABSENT = -1  # a feature the model does not have
+NO_WORD = "**noWord"  # pkuseg's filler for "no dictionary word here" in word-pair features
+CODE_BITS = 21  # Unicode code points fit in 21 bits
+NODE_LIMIT = 1 << CODE_BITS  # codes of pkuseg's class nodes ("**Num", "**Letter") count up from 0x110000
+HASH_BASE = 0x9E3779B97F4A7C15  # odd 64-bit multiplier of the window hash
+HASH_MASK = (1 << 64) - 1
+
+
+class Table:
+    """A frozen int64 → feature index map: vectorized lookups by binary search."""
+
+    def __init__(self, pairs: dict[int, int]) -> None:
+        keys = np.fromiter(pairs.keys(), dtype=np.int64, count=len(pairs))
+        order = np.argsort(keys)
+        self.keys = keys[order]
+        self.values = np.fromiter(pairs.values(), dtype=np.int64, count=len(pairs))[order]
+
+    def lookup(self, query: np.ndarray) -> np.ndarray:
+        """The value of each key in ``query``, ABSENT where the table has none."""
+        if not len(self.keys):
+            return np.full(len(query), ABSENT, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.keys, query), len(self.keys) - 1)
+        return np.where(self.keys[at] == query, self.values[at], ABSENT)
+
+
+class FastPkuseg:
+    """``cut(text)`` equal to ``seg.cut(text)`` for a loaded ``spacy_pkuseg.pkuseg`` instance ``seg``."""
+
+    def __init__(self, seg: Any) -> None:
+        self.seg = seg
+        self.word_min, self.word_max = pkuseg_config.wordMin, pkuseg_config.wordMax
+        self.word_features = bool(pkuseg_config.wordFeature)
+        features: dict[str, int] = seg.feature_extractor.feature_to_idx
+        n_tag, n_feature, weights = seg.model.n_tag, seg.model.n_feature, seg.model.w
+        # One row of tag scores per feature; the last n_tag² weights score tag pairs.
+        self.weights = weights[: n_feature * n_tag].reshape(n_feature, n_tag)
+        _, self.edges = inference.getLogYY([], n_tag, n_feature * n_tag, weights, 1.0)
+        self.begins = np.array(["B" in seg.idx_to_tag[tag] for tag in range(n_tag)])
+        self.node_codes: dict[str, int] = {}
+        self.char_nodes: dict[int, int] = {}  # code point → code of its node, filled as characters are met
+        by_family: dict[str, dict[int, int]] = {}
+        words = sorted(w for w in seg.feature_extractor.unigram if self.word_min <= len(w) <= self.word_max)
+        self.word_ids = {word: index for index, word in enumerate(words)}
+        self.no_word = len(words)
+        for feature, index in features.items():
+            family, _, rest = feature.partition(".")
+            key = self._feature_key(family, rest)
+            if key is not None:
+                by_family.setdefault(family, {})[key] = index
+        self.tables = {family: Table(by_family.get(family, {})) for family in FAMILIES}
+        self.word_hashes = [self._word_table([w for w in words if len(w) == n]) for n in range(self.word_max + 1)]
+
+    def _node_code(self, node: str) -> int:
+        """A character node's code point, or a code above Unicode for a class node such as "**Num"."""
+        if len(node) == 1:
+            return ord(node)
+        return self.node_codes.setdefault(node, NODE_LIMIT // 2 + len(self.node_codes))
+
+    def _feature_key(self, family: str, rest: str) -> int | None:
+        """The integer key of one feature string of ``family``; None for one this class never looks up."""
+        if family in ("c", "c-1", "c1", "c-2", "c2"):
+            return self._node_code(rest)
+        if family in ("cc1", "c-1c", "c-2c-1"):
+            first, _, second = rest.partition(".")
+            return (self._node_code(first) << CODE_BITS) | self._node_code(second)
+        if family in ("w-1", "w1"):
+            return self.word_ids.get(rest)
+        if family == "ww":
+            side, _, pair = rest.partition(".")
+            if pair.startswith(NO_WORD + "*"):
+                before, after = NO_WORD, pair[len(NO_WORD) + 1 :]
+            else:
+                before, _, after = pair.partition("*")
+            ids = [self.no_word if word == NO_WORD else self.word_ids.get(word) for word in (before, after)]
+            if None in ids:
+                return None  # a word outside the dictionary's lengths never fills a slot
+            return (0 if side == "l" else 1) << 62 | ids[0] * (self.no_word + 1) + ids[1]
+        return None
+
+    def _word_table(self, words: list[str]) -> Table:
+        """Window hash → word id for the dictionary words of one length."""
+        return Table({_hash_word(word): self.word_ids[word] for word in words})
+
+    def cut(self, text: str) -> list[str]:
+        """The words of ``text``, as ``spacy_pkuseg.pkuseg.cut`` gives them."""
+        text = text.strip()
+        pieces: list[tuple[str, bool]] = []
+        for chunk in text.split():
+            parts, is_word, _ = self.seg.preprocesser.solve(chunk)
+            pieces.extend(zip(parts, is_word))
+        segmented = self._segment([piece for piece, is_word in pieces if not is_word])
+        words: list[str] = []
+        for piece, is_word in pieces:
+            words.extend([piece] if is_word else self.seg.postprocesser(next(segmented)))
+        return words
+
+    def _segment(self, pieces: list[str]) -> Iterator[list[str]]:
+        """The CRF's words of each piece, all pieces scored in one pass."""
+        if not pieces:
+            return
+        joined = "".join(pieces)
+        lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+        ends = np.cumsum(lengths)
+        starts = ends - lengths
+        codes = self._codes(joined)
+        scores = self._scores(codes, np.repeat(starts, lengths), np.repeat(ends, lengths))
+        begins = np.empty(len(joined), dtype=bool)
+        for start, end in zip(starts.tolist(), ends.tolist()):
+            _, tags = inference.run_viterbi(scores[start:end], self.edges)
+            begins[start:end] = self.begins[tags]
+        begins[starts] = True
+        cuts = np.flatnonzero(begins).tolist() + [len(joined)]
+        words = [joined[a:b] for a, b in zip(cuts, cuts[1:])]
+        first_word = np.searchsorted(cuts, starts).tolist() + [len(words)]
+        for a, b in zip(first_word, first_word[1:]):
+            yield words[a:b]
+
+    def _codes(self, text: str) -> np.ndarray:
+        """The node code of each character: pkuseg renames keyword characters and folds digits and letters into classes."""
+        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+        unique, inverse = np.unique(points, return_inverse=True)
+        for point in unique.tolist():
+            if point not in self.char_nodes:
+                (node,) = FeatureExtractor.normalize_text(chr(point))
+                self.char_nodes[point] = self._node_code(node)
+        return np.array([self.char_nodes[point] for point in unique.tolist()], dtype=np.int64)[inverse.reshape(-1)]
+
+    def _scores(self, codes: np.ndarray, piece_start: np.ndarray, piece_end: np.ndarray) -> np.ndarray:
+        """Node scores, features added in the order pkuseg lists them so the sums are the same floats."""
+        n = len(codes)
+        position = np.arange(n)
+        before = position - piece_start  # characters of the piece before this one
+        after = piece_end - position - 1  # characters of the piece after this one
+        shifted = {offset: _shift(codes, offset) for offset in (-2, -1, 1, 2)}
+        pair = {  # (first, second) character pairs ending at, starting at and ending before each position
+            0: (shifted[-1] << CODE_BITS) | codes,
+            1: (codes << CODE_BITS) | shifted[1],
+            -1: (shifted[-2] << CODE_BITS) | shifted[-1],
+        }
+        lookup = {family: table.lookup for family, table in self.tables.items()}
+        slots = [
+            np.zeros(n, dtype=np.int64),  # "$$", feature 0, on every character
+            lookup["c"](codes),
+            _when(before > 0, lookup["c-1"](shifted[-1])),
+            _when(before > 0, lookup["c-1c"](pair[0])),
+            _when(after > 0, lookup["c1"](shifted[1])),
+            _when(after > 0, lookup["cc1"](pair[1])),
+            _when(before > 1, lookup["c-2"](shifted[-2])),
+            _when(before > 1, lookup["c-2c-1"](pair[-1])),
+            _when(after > 1, lookup["c2"](shifted[2])),
+        ]
+        if self.word_features:
+            slots.extend(self._word_slots(codes, before, after))
+        scores = np.zeros((n, self.weights.shape[1]))
+        for slot in slots:
+            present = np.flatnonzero(slot != ABSENT)  # most word-pair slots are empty almost everywhere
+            scores[present] += self.weights[slot[present]]
+        return scores
+
+    def _word_slots(self, codes: np.ndarray, before: np.ndarray, after: np.ndarray) -> Iterator[np.ndarray]:
+        """pkuseg's dictionary-word features: words ending or starting here, and pairs of words meeting here."""
+        lengths = range(self.word_max, self.word_min - 1, -1)
+        starting = {n: self._words_at(codes, n) for n in lengths}  # word id of the n characters from each position
+        no_word = self.no_word
+        ends_here = {n: np.where(before >= n - 1, _shift(starting[n], -(n - 1), no_word), no_word) for n in lengths}
+        starts_here = {n: np.where(after >= n - 1, starting[n], no_word) for n in lengths}
+        ends_before = {n: np.where(before >= n, _shift(starting[n], -n, no_word), no_word) for n in lengths}
+        starts_after = {n: np.where(after >= n, _shift(starting[n], 1, no_word), no_word) for n in lengths}
+        for n in lengths:
+            yield self.tables["w-1"].lookup(ends_here[n])
+        for n in lengths:
+            yield self.tables["w1"].lookup(starts_here[n])
+        for side, firsts, seconds in ((0, ends_before, starts_here), (1, ends_here, starts_after)):
+            for m in lengths:
+                for n in lengths:
+                    yield self._pair_slot(side, firsts[m], seconds[n])
+
+    def _words_at(self, codes: np.ndarray, length: int) -> np.ndarray:
+        """The dictionary word of ``length`` characters starting at each position, or ``no_word``."""
+        found = np.full(len(codes), self.no_word, dtype=np.int64)
+        if len(codes) < length:
+            return found
+        window = np.zeros(len(codes) - length + 1, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for k in range(length):
+                window = window * np.uint64(HASH_BASE) + codes[k : len(codes) - length + 1 + k].astype(np.uint64)
+        ids = self.word_hashes[length].lookup(window.view(np.int64))
+        found[: len(window)] = np.where(ids == ABSENT, self.no_word, ids)
+        return found
+
+    def _pair_slot(self, side: int, firsts: np.ndarray, seconds: np.ndarray) -> np.ndarray:
+        """The word-pair feature of each position; only positions with a word on either side are looked up."""
+        keyed = (firsts != self.no_word) | (seconds != self.no_word)
+        empty = side << 62 | self.no_word * (self.no_word + 1) + self.no_word
+        slot = np.full(len(firsts), self.tables["ww"].lookup(np.array([empty]))[0], dtype=np.int64)
+        keys = side << 62 | firsts[keyed] * (self.no_word + 1) + seconds[keyed]
+        slot[keyed] = self.tables["ww"].lookup(keys)
+        return slot
+
+
+FAMILIES = ("c", "c-1", "c1", "c-2", "c2", "cc1", "c-1c", "c-2c-1", "w-1", "w1", "ww")
+
+
+def _hash_word(word: str) -> int:
+    """The window hash of a dictionary word (its characters are their own nodes), as an int64 key."""
+    value = 0
+    for char in word:
+        value = (value * HASH_BASE + ord(char)) & HASH_MASK
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def _shift(values: np.ndarray, offset: int, fill: int = 0) -> np.ndarray:
+    """``values[i + offset]`` at each i, ``fill`` past either end."""
+    out = np.full(len(values), fill, dtype=values.dtype)
+    if offset >= 0:
+        out[: max(len(values) - offset, 0)] = values[offset:]
+    else:
+        out[-offset:] = values[: max(len(values) + offset, 0)]
+    return out
+
+
+def _when(condition: np.ndarray, slot: np.ndarray) -> np.ndarray:
+    return np.where(condition, slot, ABSENT)

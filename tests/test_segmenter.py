@@ -1,0 +1,68 @@
+"""The numpy pkuseg segmenter gives spacy-pkuseg's words exactly, and the char tokens spaCy's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import zxextract
+from zxextract.normalize import normalize
+from zxextract.segmenter import FastPkuseg
+from zxextract.tokenizer import align, char_tokens
+
+SEEDS = sorted((Path(__file__).parent.parent / "seeds").glob("*.txt"))
+SEED_TEXT = "".join(path.read_text(encoding="utf-8") for path in SEEDS)
+# Seed characters plus what pkuseg treats specially: digits and letters (folded into classes),
+# its keyword characters (renamed), whitespace of several kinds, a lone surrogate.
+ALPHABET = sorted(set(SEED_TEXT) | set("0123456789.二十百万ＡａZz-._,|/*:") | {" ", "\n", "\u3000", "\t", "\ud800"})
+
+
+@pytest.fixture(scope="module")
+def pkuseg_model():
+    """The packaged pipeline's spacy_pkuseg instance and our segmenter over it."""
+    seg = zxextract.load().nlp.tokenizer.inner.pkuseg_seg
+    return seg, FastPkuseg(seg)
+
+
+def test_seed_pages_cut_as_spacy_pkuseg_cuts_them(pkuseg_model) -> None:
+    seg, fast = pkuseg_model
+    for path in SEEDS:
+        raw = path.read_text(encoding="utf-8")
+        for text in (raw, normalize(raw).text):
+            assert fast.cut(text) == seg.cut(text), path.name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=120))
+def test_any_text_cuts_as_spacy_pkuseg_cuts_it(pkuseg_model, text: str) -> None:
+    seg, fast = pkuseg_model
+    assert fast.cut(text) == seg.cut(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, len(SEED_TEXT)), st.integers(1, 400))
+def test_seed_excerpts_cut_as_spacy_pkuseg_cuts_them(pkuseg_model, start: int, length: int) -> None:
+    seg, fast = pkuseg_model
+    text = SEED_TEXT[start : start + length]
+    assert fast.cut(text) == seg.cut(text)
+
+
+def test_user_dictionary_words_stay_whole(pkuseg_model) -> None:
+    seg, fast = pkuseg_model
+    text = "他在梁平区金带街道调研"
+    words = fast.cut(text)
+    assert words == seg.cut(text) and "梁平区" in words
+
+
+def test_empty_and_whitespace_only_text_has_no_words(pkuseg_model) -> None:
+    _, fast = pkuseg_model
+    assert fast.cut("") == fast.cut(" \n\u3000") == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="大足区 \n\t\u3000\u00a0aZ1", max_size=60))
+def test_char_tokens_are_the_alignment_of_every_character(text: str) -> None:
+    assert char_tokens(text) == align(text, text)
