@@ -94,10 +94,14 @@ def segmenters(model_dir: Path) -> dict[str, Segmenter]:
     import spacy
     import spacy_pkuseg
 
+    from zxextract.segmenter import FastPkuseg
+
     jieba.initialize()
     char_nlp = spacy.blank("zh")
+    plain = spacy_pkuseg.pkuseg(str(model_dir), user_dict=None)
     return {
-        "ours: spacy_pkuseg.pkuseg, user_dict=None": spacy_pkuseg.pkuseg(str(model_dir), user_dict=None).cut,
+        "ours: spacy_pkuseg.pkuseg, user_dict=None": plain.cut,
+        "ours: zxextract.segmenter.FastPkuseg (the pipeline's), user_dict=None": FastPkuseg(plain).cut,
         "ours: spacy_pkuseg.pkuseg, default dict post-processing": spacy_pkuseg.pkuseg(str(model_dir)).cut,
         "ours: spaCy zh tokenizer (pkuseg), post-processing off": spacy_tokenizer(model_dir, postprocess=False),
         "ours: spaCy zh tokenizer (pkuseg), as initialized": spacy_tokenizer(model_dir, postprocess=True),

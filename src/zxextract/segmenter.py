@@ -24,15 +24,20 @@ from spacy_pkuseg.config import config as pkuseg_config
 from spacy_pkuseg.feature_extractor import FeatureExtractor
 
 ABSENT = -1  # a feature the model does not have
+NONE = -1  # the key of a feature slot that is empty here (no character two to the left, no word ending here)
 NO_WORD = "**noWord"  # pkuseg's filler for "no dictionary word here" in word-pair features
 CODE_BITS = 21  # Unicode code points fit in 21 bits
 NODE_LIMIT = 1 << CODE_BITS  # codes of pkuseg's class nodes ("**Num", "**Letter") count up from 0x110000
 HASH_BASE = 0x9E3779B97F4A7C15  # odd 64-bit multiplier of the window hash
 HASH_MASK = (1 << 64) - 1
+BLOCK = 4096  # characters scored in one pass: enough to amortize numpy's per-call cost, few enough to stay in cache
+FAMILY_SHIFT = 56  # feature keys carry their family in the bits above the key proper
+# pkuseg's feature families, in the order it lists a character's features ("ww.l" and "ww.r" pair words).
+FAMILIES = ("$$", "c", "c-1", "c-1c", "c1", "cc1", "c-2", "c-2c-1", "c2", "w-1", "w1", "ww.l", "ww.r")
 
 
 class Table:
-    """A frozen int64 → feature index map: vectorized lookups by binary search."""
+    """A frozen int64 → int64 map: vectorized lookups by binary search."""
 
     def __init__(self, pairs: dict[int, int]) -> None:
         keys = np.fromiter(pairs.keys(), dtype=np.int64, count=len(pairs))
@@ -55,7 +60,6 @@ class FastPkuseg:
         self.seg = seg
         self.word_min, self.word_max = pkuseg_config.wordMin, pkuseg_config.wordMax
         self.word_features = bool(pkuseg_config.wordFeature)
-        features: dict[str, int] = seg.feature_extractor.feature_to_idx
         n_tag, n_feature, weights = seg.model.n_tag, seg.model.n_feature, seg.model.w
         # One row of tag scores per feature; the last n_tag² weights score tag pairs.
         self.weights = weights[: n_feature * n_tag].reshape(n_feature, n_tag)
@@ -63,17 +67,25 @@ class FastPkuseg:
         self.begins = np.array(["B" in seg.idx_to_tag[tag] for tag in range(n_tag)])
         self.node_codes: dict[str, int] = {}
         self.char_nodes: dict[int, int] = {}  # code point → code of its node, filled as characters are met
-        by_family: dict[str, dict[int, int]] = {}
         words = sorted(w for w in seg.feature_extractor.unigram if self.word_min <= len(w) <= self.word_max)
         self.word_ids = {word: index for index, word in enumerate(words)}
         self.no_word = len(words)
-        for feature, index in features.items():
+        keys = {}
+        for feature, index in seg.feature_extractor.feature_to_idx.items():
             family, _, rest = feature.partition(".")
+            if family == "ww":
+                side, _, rest = rest.partition(".")
+                family = f"ww.{side}"
             key = self._feature_key(family, rest)
             if key is not None:
-                by_family.setdefault(family, {})[key] = index
-        self.tables = {family: Table(by_family.get(family, {})) for family in FAMILIES}
-        self.word_hashes = [self._word_table([w for w in words if len(w) == n]) for n in range(self.word_max + 1)]
+                keys[_tagged(family, key)] = index
+        self.table = Table(keys)
+        self.word_hashes = [Table({_hash_word(w): self.word_ids[w] for w in words if len(w) == n}) for n in range(self.word_max + 1)]
+        # Pairs with no word on either side are looked up only if the model has that feature.
+        no_pair = self._pair_key(np.array([self.no_word]), np.array([self.no_word]))
+        self.no_pair_features = {
+            side: bool(self.table.lookup(np.array([_tagged(side, int(no_pair[0]))]))[0] != ABSENT) for side in ("ww.l", "ww.r")
+        }
 
     def _node_code(self, node: str) -> int:
         """A character node's code point, or a code above Unicode for a class node such as "**Num"."""
@@ -83,6 +95,8 @@ class FastPkuseg:
 
     def _feature_key(self, family: str, rest: str) -> int | None:
         """The integer key of one feature string of ``family``; None for one this class never looks up."""
+        if family == "$$":
+            return 0
         if family in ("c", "c-1", "c1", "c-2", "c2"):
             return self._node_code(rest)
         if family in ("cc1", "c-1c", "c-2c-1"):
@@ -90,21 +104,19 @@ class FastPkuseg:
             return (self._node_code(first) << CODE_BITS) | self._node_code(second)
         if family in ("w-1", "w1"):
             return self.word_ids.get(rest)
-        if family == "ww":
-            side, _, pair = rest.partition(".")
-            if pair.startswith(NO_WORD + "*"):
-                before, after = NO_WORD, pair[len(NO_WORD) + 1 :]
+        if family in ("ww.l", "ww.r"):
+            if rest.startswith(NO_WORD + "*"):
+                before, after = NO_WORD, rest[len(NO_WORD) + 1 :]
             else:
-                before, _, after = pair.partition("*")
+                before, _, after = rest.partition("*")
             ids = [self.no_word if word == NO_WORD else self.word_ids.get(word) for word in (before, after)]
             if None in ids:
                 return None  # a word outside the dictionary's lengths never fills a slot
-            return (0 if side == "l" else 1) << 62 | ids[0] * (self.no_word + 1) + ids[1]
+            return int(self._pair_key(np.array(ids[:1]), np.array(ids[1:]))[0])
         return None
 
-    def _word_table(self, words: list[str]) -> Table:
-        """Window hash → word id for the dictionary words of one length."""
-        return Table({_hash_word(word): self.word_ids[word] for word in words})
+    def _pair_key(self, firsts: np.ndarray, seconds: np.ndarray) -> np.ndarray:
+        return firsts * (self.no_word + 1) + seconds
 
     def cut(self, text: str) -> list[str]:
         """The words of ``text``, as ``spacy_pkuseg.pkuseg.cut`` gives them."""
@@ -120,15 +132,28 @@ class FastPkuseg:
         return words
 
     def _segment(self, pieces: list[str]) -> Iterator[list[str]]:
+        """The CRF's words of each piece, pieces scored together in blocks of about BLOCK characters."""
+        block: list[str] = []
+        size = 0
+        for piece in pieces:
+            block.append(piece)
+            size += len(piece)
+            if size >= BLOCK:
+                yield from self._segment_block(block)
+                block, size = [], 0
+        if block:
+            yield from self._segment_block(block)
+
+    def _segment_block(self, pieces: list[str]) -> Iterator[list[str]]:
         """The CRF's words of each piece, all pieces scored in one pass."""
-        if not pieces:
-            return
         joined = "".join(pieces)
         lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
         ends = np.cumsum(lengths)
         starts = ends - lengths
-        codes = self._codes(joined)
-        scores = self._scores(codes, np.repeat(starts, lengths), np.repeat(ends, lengths))
+        position = np.arange(len(joined))
+        before = position - np.repeat(starts, lengths)  # characters of the piece before this one
+        after = np.repeat(ends, lengths) - position - 1  # characters of the piece after this one
+        scores = self._scores(self._codes(joined), before, after)
         begins = np.empty(len(joined), dtype=bool)
         for start, end in zip(starts.tolist(), ends.tolist()):
             _, tags = inference.run_viterbi(scores[start:end], self.edges)
@@ -150,55 +175,48 @@ class FastPkuseg:
                 self.char_nodes[point] = self._node_code(node)
         return np.array([self.char_nodes[point] for point in unique.tolist()], dtype=np.int64)[inverse.reshape(-1)]
 
-    def _scores(self, codes: np.ndarray, piece_start: np.ndarray, piece_end: np.ndarray) -> np.ndarray:
-        """Node scores, features added in the order pkuseg lists them so the sums are the same floats."""
-        n = len(codes)
-        position = np.arange(n)
-        before = position - piece_start  # characters of the piece before this one
-        after = piece_end - position - 1  # characters of the piece after this one
+    def _scores(self, codes: np.ndarray, before: np.ndarray, after: np.ndarray) -> np.ndarray:
+        """Node scores: every feature slot looked up at once, added in pkuseg's order so the sums are the same floats."""
         shifted = {offset: _shift(codes, offset) for offset in (-2, -1, 1, 2)}
-        pair = {  # (first, second) character pairs ending at, starting at and ending before each position
-            0: (shifted[-1] << CODE_BITS) | codes,
-            1: (codes << CODE_BITS) | shifted[1],
-            -1: (shifted[-2] << CODE_BITS) | shifted[-1],
-        }
-        lookup = {family: table.lookup for family, table in self.tables.items()}
-        slots = [
-            np.zeros(n, dtype=np.int64),  # "$$", feature 0, on every character
-            lookup["c"](codes),
-            _when(before > 0, lookup["c-1"](shifted[-1])),
-            _when(before > 0, lookup["c-1c"](pair[0])),
-            _when(after > 0, lookup["c1"](shifted[1])),
-            _when(after > 0, lookup["cc1"](pair[1])),
-            _when(before > 1, lookup["c-2"](shifted[-2])),
-            _when(before > 1, lookup["c-2c-1"](pair[-1])),
-            _when(after > 1, lookup["c2"](shifted[2])),
+        rows = [
+            _tagged("$$", np.zeros_like(codes)),
+            _tagged("c", codes),
+            _tagged("c-1", np.where(before > 0, shifted[-1], NONE)),
+            _tagged("c-1c", np.where(before > 0, (shifted[-1] << CODE_BITS) | codes, NONE)),
+            _tagged("c1", np.where(after > 0, shifted[1], NONE)),
+            _tagged("cc1", np.where(after > 0, (codes << CODE_BITS) | shifted[1], NONE)),
+            _tagged("c-2", np.where(before > 1, shifted[-2], NONE)),
+            _tagged("c-2c-1", np.where(before > 1, (shifted[-2] << CODE_BITS) | shifted[-1], NONE)),
+            _tagged("c2", np.where(after > 1, shifted[2], NONE)),
         ]
         if self.word_features:
-            slots.extend(self._word_slots(codes, before, after))
-        scores = np.zeros((n, self.weights.shape[1]))
-        for slot in slots:
-            present = np.flatnonzero(slot != ABSENT)  # most word-pair slots are empty almost everywhere
-            scores[present] += self.weights[slot[present]]
+            rows.extend(self._word_rows(codes, before, after))
+        keys = np.concatenate(rows)  # slot by slot, each slot a row over all positions
+        features = np.full(len(keys), ABSENT, dtype=np.int64)
+        wanted = keys != NONE
+        features[wanted] = self.table.lookup(keys[wanted])
+        present = np.flatnonzero(features != ABSENT)
+        scores = np.zeros((len(codes), self.weights.shape[1]))
+        np.add.at(scores, present % len(codes), self.weights[features[present]])  # in index order: slot by slot
         return scores
 
-    def _word_slots(self, codes: np.ndarray, before: np.ndarray, after: np.ndarray) -> Iterator[np.ndarray]:
-        """pkuseg's dictionary-word features: words ending or starting here, and pairs of words meeting here."""
+    def _word_rows(self, codes: np.ndarray, before: np.ndarray, after: np.ndarray) -> list[np.ndarray]:
+        """Keys of the dictionary-word slots: words ending or starting here, and pairs of words meeting here."""
         lengths = range(self.word_max, self.word_min - 1, -1)
-        starting = {n: self._words_at(codes, n) for n in lengths}  # word id of the n characters from each position
         no_word = self.no_word
-        ends_here = {n: np.where(before >= n - 1, _shift(starting[n], -(n - 1), no_word), no_word) for n in lengths}
-        starts_here = {n: np.where(after >= n - 1, starting[n], no_word) for n in lengths}
-        ends_before = {n: np.where(before >= n, _shift(starting[n], -n, no_word), no_word) for n in lengths}
-        starts_after = {n: np.where(after >= n, _shift(starting[n], 1, no_word), no_word) for n in lengths}
-        for n in lengths:
-            yield self.tables["w-1"].lookup(ends_here[n])
-        for n in lengths:
-            yield self.tables["w1"].lookup(starts_here[n])
-        for side, firsts, seconds in ((0, ends_before, starts_here), (1, ends_here, starts_after)):
-            for m in lengths:
-                for n in lengths:
-                    yield self._pair_slot(side, firsts[m], seconds[n])
+        starting = {n: self._words_at(codes, n) for n in lengths}  # word id of the n characters from each position
+        ends_here = np.stack([np.where(before >= n - 1, _shift(starting[n], 1 - n, no_word), no_word) for n in lengths])
+        starts_here = np.stack([np.where(after >= n - 1, starting[n], no_word) for n in lengths])
+        ends_before = np.stack([np.where(before >= n, _shift(starting[n], -n, no_word), no_word) for n in lengths])
+        starts_after = np.stack([np.where(after >= n, _shift(starting[n], 1, no_word), no_word) for n in lengths])
+        rows = [_tagged("w-1", np.where(ends_here == no_word, NONE, ends_here)).ravel()]
+        rows.append(_tagged("w1", np.where(starts_here == no_word, NONE, starts_here)).ravel())
+        for side, firsts, seconds in (("ww.l", ends_before, starts_here), ("ww.r", ends_here, starts_after)):
+            pairs = self._pair_key(firsts[:, None, :], seconds[None, :, :])  # every first length with every second
+            if not self.no_pair_features[side]:
+                pairs = np.where((firsts[:, None, :] == no_word) & (seconds[None, :, :] == no_word), NONE, pairs)
+            rows.append(_tagged(side, pairs).ravel())
+        return rows
 
     def _words_at(self, codes: np.ndarray, length: int) -> np.ndarray:
         """The dictionary word of ``length`` characters starting at each position, or ``no_word``."""
@@ -213,17 +231,13 @@ class FastPkuseg:
         found[: len(window)] = np.where(ids == ABSENT, self.no_word, ids)
         return found
 
-    def _pair_slot(self, side: int, firsts: np.ndarray, seconds: np.ndarray) -> np.ndarray:
-        """The word-pair feature of each position; only positions with a word on either side are looked up."""
-        keyed = (firsts != self.no_word) | (seconds != self.no_word)
-        empty = side << 62 | self.no_word * (self.no_word + 1) + self.no_word
-        slot = np.full(len(firsts), self.tables["ww"].lookup(np.array([empty]))[0], dtype=np.int64)
-        keys = side << 62 | firsts[keyed] * (self.no_word + 1) + seconds[keyed]
-        slot[keyed] = self.tables["ww"].lookup(keys)
-        return slot
 
-
-FAMILIES = ("c", "c-1", "c1", "c-2", "c2", "cc1", "c-1c", "c-2c-1", "w-1", "w1", "ww")
+def _tagged(family: str, keys: Any) -> Any:
+    """Keys of one feature family, made unique across families; NONE stays NONE."""
+    tag = FAMILIES.index(family) << FAMILY_SHIFT
+    if isinstance(keys, int):
+        return tag | keys
+    return np.where(keys == NONE, NONE, keys | tag)
 
 
 def _hash_word(word: str) -> int:
@@ -242,7 +256,3 @@ def _shift(values: np.ndarray, offset: int, fill: int = 0) -> np.ndarray:
     else:
         out[-offset:] = values[: max(len(values) + offset, 0)]
     return out
-
-
-def _when(condition: np.ndarray, slot: np.ndarray) -> np.ndarray:
-    return np.where(condition, slot, ABSENT)
