@@ -233,7 +233,7 @@ class JsonlOutput:
         else:
             self.errors_partial.unlink()
             self.errors_path.unlink(missing_ok=True)
-        _sync_dir(self.path.parent)
+        sync_dir(self.path.parent)
         self.ledger_path.unlink()
 
     def _note(self, doc_id: str, articles: int) -> None:
@@ -307,7 +307,7 @@ def _sync(stream: IO[bytes]) -> None:
     os.fsync(stream.fileno())
 
 
-def _sync_dir(folder: Path) -> None:
+def sync_dir(folder: Path) -> None:
     """Make the renames durable (POSIX: a rename lives in the directory's data)."""
     descriptor = os.open(folder, os.O_RDONLY)
     try:
