@@ -224,7 +224,7 @@ def test_pipeline_that_cannot_load_stops_the_run(tmp_path: Path, monkeypatch: py
 
 @pytest.mark.parametrize(
     "args",
-    [["--scheduler", "tcp://127.0.0.1:1"], ["--partitions", "3"], ["--send-bytes"], ["--engine", "dask", "--resume"]],
+    [["--scheduler", "tcp://127.0.0.1:1"], ["--partitions", "3"], ["--send-bytes"]],
 )
 def test_options_that_need_another_engine(tmp_path: Path, args: list[str]) -> None:
     result = run("extract", tmp_path, "-o", tmp_path / "out.jsonl", *args)

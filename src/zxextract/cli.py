@@ -28,7 +28,9 @@ def main() -> None:
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
 @click.option("--rules", multiple=True, type=click.Path(exists=True, dir_okay=False), help="JSONL rules file (repeatable).")
 @click.option("--segmenter", type=click.Choice(["pkuseg", "char"]), default="pkuseg", show_default=True)
-@click.option("--resume", is_flag=True, help="Keep records already written and skip their pages (local engine).")
+@click.option("--resume", is_flag=True,
+              help="Continue an interrupted run: keep what it finished, redo the rest and failed pages "
+                   "(local engine, with no interrupted run: keep OUT's records and skip their pages).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler (default: a LocalCluster of --workers processes).")
 @click.option("--partitions", type=click.IntRange(min=1), help="Dask partitions (default: about 100 pages each).")
@@ -52,8 +54,6 @@ def extract(
     """
     if engine == "local" and (scheduler or partitions or send_bytes):
         raise click.UsageError("--scheduler, --partitions and --send-bytes need --engine dask")
-    if engine == "dask" and resume:
-        raise click.UsageError("--resume works with --engine local only")
     if engine == "dask" and out.is_file():
         raise click.UsageError(f"{out} is a file; --engine dask writes a folder")
     if engine == "local" and out.is_dir():
@@ -73,10 +73,10 @@ def extract(
                     bar.update(len(sources) - len(output.todo(sources)))
                     summary = extract_to_jsonl(sources, output, settings, workers, report)
             else:
-                summary = _extract_dask(sources, out, settings, workers, scheduler, partitions, send_bytes, report)
+                summary = _extract_dask(sources, out, settings, workers, scheduler, partitions, send_bytes, resume, report, bar.update)
         except KeyboardInterrupt:
             bar.close()
-            click.echo(f"interrupted; {out} is unchanged" + ("; rerun with --resume to continue" if engine == "local" else ""), err=True)
+            click.echo(f"interrupted; {out} is unchanged; rerun with --resume to continue", err=True)
             sys.exit(EXIT_INTERRUPTED)
         except RunError as error:
             raise click.ClickException(str(error)) from None
@@ -92,15 +92,20 @@ def _extract_dask(
     scheduler: str | None,
     partitions: int | None,
     send_bytes: bool,
+    resume: bool,
     report: Callable[[Outcome], None],
+    skipped: Callable[[int], None],
 ) -> Summary:
     """Import Dask only for this engine: it is an optional extra."""
     try:
-        from .distributed import connect, extract_to_dir
+        from .distributed import PlanMismatch, connect, extract_to_dir
     except ImportError as error:
         raise click.ClickException(f"--engine dask needs the dask extra (pip install 'zxextract[dask]'): {error}") from None
     with connect(scheduler, workers) as client:
-        return extract_to_dir(sources, out, settings, client, partitions, send_bytes, report)
+        try:
+            return extract_to_dir(sources, out, settings, client, partitions, send_bytes, report, resume=resume, on_skipped=skipped)
+        except PlanMismatch as error:
+            raise click.UsageError(str(error)) from None
 
 
 @main.command()

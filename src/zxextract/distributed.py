@@ -12,28 +12,47 @@ Python API::
 The command line (``--engine dask``) writes a folder: ``part-00000.jsonl``
 ... one file per partition (concatenated in name order they equal the local
 engine's output for the same inputs) and ``errors.jsonl`` when an input
-failed.  The client writes them into ``OUTDIR.partial`` as partitions finish
-and swaps it in for ``OUTDIR`` at the end, so a crash leaves the previous
-output intact.  See docs/scale.md.
+failed.  The client stages the run in ``OUTDIR.partial``:
+
+* ``plan.json`` first: the partitions as ``[doc_id, path]`` lists and the
+  settings that shape records, so a resume can tell whether it continues
+  the same run;
+* then, as each partition finishes, ``part-NNNNN.jsonl`` and
+  ``errors-NNNNN.jsonl`` (even empty: written last, it marks the partition
+  complete), each under a temporary name, fsynced and renamed.
+
+At the end the per-partition errors are merged into ``errors.jsonl`` (only if
+there are any), the plan and per-partition error files are removed and the
+folder is swapped in for ``OUTDIR``, so a crash leaves the previous output
+intact.  ``resume`` keeps the complete partitions without errors of a
+staged run with the same plan and computes the others.  See docs/scale.md.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import operator
 import os
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import dask.bag as db
 from distributed import Client, LocalCluster, as_completed
 
-from .batch import Outcome, Settings, Summary, article_json, error_json, extract_one
+from .batch import Outcome, RunError, Settings, Summary, article_json, error_json, extract_one, sync_dir
 from .io import Source, discover
 
 PARTITION_SIZE = 100  # pages per partition: bounds worker and client memory per task
 PARTITIONS_PER_WORKER = 2  # at least this many, so a slow partition does not idle the others
+PLAN = "plan.json"
+
+
+class PlanMismatch(RunError):
+    """``resume`` found a staged run of other inputs or settings: continuing it would mix two runs' records."""
 
 
 def default_npartitions(pages: int, workers: int) -> int:
@@ -54,12 +73,7 @@ def outcomes_bag(
     workers that do not share its file system; the bytes sit in the graph).
     """
     sources = _sources(inputs)
-    if send_bytes:
-        sources = [source.with_data() for source in sources]
-    count = max(1, min(npartitions or default_npartitions(len(sources), 1), len(sources)))
-    # from_sequence may make fewer partitions than asked; one item per chunk, flattened, gives exactly `count`
-    chunks = [sources[i * len(sources) // count : (i + 1) * len(sources) // count] for i in range(count)]
-    return db.from_sequence(chunks, npartitions=count).flatten().map(extract_one, settings)
+    return _bag(_partition(sources, npartitions or default_npartitions(len(sources), 1)), settings, send_bytes)
 
 
 def records_bag(
@@ -80,29 +94,39 @@ def extract_to_dir(
     npartitions: int | None = None,
     send_bytes: bool = False,
     on_outcome: Callable[[Outcome], None] = lambda outcome: None,
+    resume: bool = False,
+    on_skipped: Callable[[int], None] = lambda pages: None,
 ) -> Summary:
-    """Run on ``client``'s cluster; write one JSONL per partition and the errors into ``outdir`` (module docstring)."""
-    workers = max(1, len(client.nthreads()))
-    bag = outcomes_bag(sources, settings, npartitions or default_npartitions(len(sources), workers), send_bytes)
+    """Run on ``client``'s cluster; write one JSONL per partition and the errors into ``outdir`` (module docstring).
+
+    With ``resume`` and a staged run of the same plan, only its missing or
+    failed partitions are computed (``npartitions`` defaults to the staged
+    run's); ``on_skipped`` gets the number of pages kept, before any outcome.
+    A staged run of another plan raises :class:`PlanMismatch`.
+    """
     staging = outdir.with_name(outdir.name + ".partial")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    summary = Summary(files=len(sources))
-    errors: dict[int, list[str]] = {}
-    futures = client.compute(bag.to_delayed())
-    index = {future.key: number for number, future in enumerate(futures)}
-    completed = as_completed(futures, with_results=True)
-    del futures  # as_completed drops each future as it yields it; released, its result leaves the cluster
-    for future, part in completed:
-        number = index[future.key]
-        _write_lines(staging / f"part-{number:05d}.jsonl", (article_json(a) for o in part for a in o.articles))
+    staged = _read_plan(staging) if resume else None
+    if npartitions is None:
+        npartitions = len(staged["partitions"]) if staged is not None else default_npartitions(len(sources), max(1, len(client.nthreads())))
+    chunks = _partition(list(sources), npartitions)
+    kept = _stage(staging, _plan(chunks, settings), staged)
+    summary = Summary(
+        files=len(sources),
+        articles=sum(_count_lines(staging / _part(number)) for number in kept),
+        skipped=sum(len(chunks[number]) for number in kept),
+    )
+    on_skipped(summary.skipped)
+    errors: dict[int, list[str]] = {}  # only partitions computed now: kept ones have none
+    todo = {number: chunk for number, chunk in enumerate(chunks) if number not in kept}
+    for number, part in _finished_partitions(client, todo, settings, send_bytes):
         errors[number] = [error_json(o) for o in part if o.error is not None]
+        _write_lines(staging / _part(number), (article_json(a) for o in part for a in o.articles))
+        _write_lines(staging / _errors(number), errors[number])  # last: it marks the partition complete
+        sync_dir(staging)
         for outcome in part:
             summary.add(outcome)
             on_outcome(outcome)
-        future.release()
-    if summary.errors:
-        _write_lines(staging / "errors.jsonl", (line for number in sorted(errors) for line in errors[number]))
+    _finish(staging, len(chunks), [line for number in sorted(errors) for line in errors[number]])
     _swap(staging, outdir)
     return summary
 
@@ -122,12 +146,141 @@ def _sources(inputs: Iterable[str | Path] | Sequence[Source]) -> list[Source]:
     return discover(str(item) for item in items)
 
 
+def _partition(sources: list[Source], npartitions: int) -> list[list[Source]]:
+    """``npartitions`` consecutive runs of sources of near-equal length (fewer if there are fewer sources)."""
+    count = max(1, min(npartitions, len(sources)))
+    return [sources[i * len(sources) // count : (i + 1) * len(sources) // count] for i in range(count)]
+
+
+def _bag(chunks: list[list[Source]], settings: Settings, send_bytes: bool) -> db.Bag:
+    """Outcomes of ``chunks``, one partition per chunk: from_sequence may make fewer partitions than asked, not with one item each."""
+    if send_bytes:
+        chunks = [[source.with_data() for source in chunk] for chunk in chunks]
+    return db.from_sequence(chunks, npartitions=len(chunks)).flatten().map(extract_one, settings)
+
+
+def _finished_partitions(
+    client: Client, chunks: dict[int, list[Source]], settings: Settings, send_bytes: bool
+) -> Iterator[tuple[int, list[Outcome]]]:
+    """(partition number, its outcomes) for each of ``chunks`` (number → sources), as partitions finish."""
+    if not chunks:
+        return  # as_completed of nothing still wants a default client
+    futures = client.compute(_bag(list(chunks.values()), settings, send_bytes).to_delayed())
+    numbers = {future.key: number for number, future in zip(chunks, futures)}
+    completed = as_completed(futures, with_results=True)
+    del futures  # as_completed drops each future as it yields it; released, its result leaves the cluster
+    for future, part in completed:
+        future.release()
+        yield numbers[future.key], part
+
+
+def _plan(chunks: list[list[Source]], settings: Settings) -> dict[str, Any]:
+    """What decides a run's part files, as JSON values: a staged run with an equal plan can be continued."""
+    loader = settings.loader
+    return {
+        "settings": {
+            "segmenter": settings.segmenter,
+            "rules": [[path, _digest(path)] for path in settings.rules],  # an edited rules file is another run
+            "loader": None if loader is None else f"{loader.__module__}.{loader.__qualname__}",
+        },
+        "partitions": [[[source.doc_id, source.path] for source in chunk] for chunk in chunks],
+    }
+
+
+def _digest(path: str) -> str | None:
+    """SHA-256 of a rules file; None if only the workers can read it (Python API: the client may lack the path)."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _read_plan(staging: Path) -> dict[str, Any] | None:
+    """The staged run's plan; None without one (no staging folder, or one from before plans: a full run replaces it)."""
+    try:
+        return json.loads((staging / PLAN).read_bytes())  # type: ignore[no-any-return]
+    except FileNotFoundError:
+        return None
+
+
+def _check_plan(staged: dict[str, Any], plan: dict[str, Any], staging: Path) -> None:
+    """Refuse to continue a staged run whose records would not be this run's."""
+    if staged["settings"] != plan["settings"]:
+        difference = "different settings (--segmenter, --rules or a rules file's content)"
+    elif _pages(staged) != _pages(plan):
+        difference = "different inputs"
+    elif staged["partitions"] != plan["partitions"]:
+        difference = "a different --partitions"
+    else:
+        return
+    raise PlanMismatch(f"cannot resume: {staging} holds an interrupted run with {difference}; run without --resume to start over")
+
+
+def _pages(plan: dict[str, Any]) -> list[list[str]]:
+    return [page for chunk in plan["partitions"] for page in chunk]
+
+
+def _stage(staging: Path, plan: dict[str, Any], staged: dict[str, Any] | None) -> set[int]:
+    """The partitions kept from the staged run (``staged`` is its plan, None to start over); ``staging`` then holds only them and the plan."""
+    if staged is None:
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        _write_lines(staging / PLAN, [json.dumps(plan, ensure_ascii=False)])
+        return set()
+    _check_plan(staged, plan, staging)
+    kept = _complete_partitions(staging, len(plan["partitions"]))
+    _keep_only(staging, kept)
+    return kept
+
+
+def _complete_partitions(staging: Path, count: int) -> set[int]:
+    """Partitions whose part file and (written last) empty errors file are both in place: kept, not redone."""
+    return {n for n in range(count) if (staging / _part(n)).is_file() and _is_empty(staging / _errors(n))}
+
+
+def _keep_only(staging: Path, kept: set[int]) -> None:
+    """Remove everything staged but the plan and the kept partitions: partial, failed, temporary or merged files."""
+    keep = {PLAN} | {_part(n) for n in kept} | {_errors(n) for n in kept}
+    for path in staging.iterdir():
+        if path.name not in keep:
+            path.unlink()
+
+
+def _finish(staging: Path, count: int, errors: list[str]) -> None:
+    """Leave in ``staging`` only the output: the part files, and the merged errors if an input failed."""
+    if errors:
+        _write_lines(staging / "errors.jsonl", errors)
+    for number in range(count):
+        (staging / _errors(number)).unlink()
+    (staging / PLAN).unlink()
+
+
+def _part(number: int) -> str:
+    return f"part-{number:05d}.jsonl"
+
+
+def _errors(number: int) -> str:
+    return f"errors-{number:05d}.jsonl"
+
+
+def _is_empty(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size == 0
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as stream:
+        return sum(block.count(b"\n") for block in iter(lambda: stream.read(1 << 20), b""))
+
+
 def _write_lines(path: Path, lines: Iterable[str]) -> None:
-    with path.open("wb") as stream:
+    """Write ``path`` whole or not at all: a temporary file, fsynced, renamed over it."""
+    temporary = path.with_name(path.name + ".tmp")
+    with temporary.open("wb") as stream:
         for line in lines:
             stream.write(line.encode() + b"\n")
         stream.flush()
         os.fsync(stream.fileno())
+    os.replace(temporary, path)
 
 
 def _swap(staging: Path, outdir: Path) -> None:
