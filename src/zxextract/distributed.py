@@ -106,8 +106,9 @@ def extract_to_dir(
     """
     staging = outdir.with_name(outdir.name + ".partial")
     staged = _read_plan(staging) if resume else None
-    if npartitions is None:
-        npartitions = len(staged["partitions"]) if staged is not None else default_npartitions(len(sources), max(1, len(client.nthreads())))
+    if npartitions is None:  # a resume keeps the staged run's count: the cluster may have changed size
+        workers = max(1, len(client.nthreads()))
+        npartitions = len(staged["partitions"]) if staged is not None else default_npartitions(len(sources), workers)
     chunks = _partition(list(sources), npartitions)
     kept = _stage(staging, _plan(chunks, settings), staged)
     summary = Summary(
