@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 
 from .components import BYLINES_KEY, articles, normalized_view
 from .records import Article, Brand, Credit, Date, District, Document, Official, Quantity
+from .spans import extension
 
 # record field → (spans key, record class, identity of a repeat or None to keep every occurrence)
 _FIELDS: dict[str, tuple[str, type, Callable[[Any], Hashable] | None]] = {
@@ -34,7 +35,7 @@ def build_articles(doc: Doc, doc_id: str) -> list[Article]:
     by_article: dict[tuple[str, int], list[Span]] = {}
     for key in (BYLINES_KEY, *(spec[0] for spec in _FIELDS.values())):
         for span in doc.spans.get(key, []):
-            by_article.setdefault((key, span._.zx_article), []).append(span)
+            by_article.setdefault((key, extension(span, "zx_article")), []).append(span)
     result = []
     for view in articles(doc):
         info = view.info
@@ -42,7 +43,7 @@ def build_articles(doc: Doc, doc_id: str) -> list[Article]:
         def records(key: str, cls: type) -> list[Any]:
             out = []
             for span in sorted(by_article.get((key, view.index), []), key=lambda s: s.start_char):
-                record = cls(**span._.zx)
+                record = cls(**extension(span, "zx"))
                 record.text = text[span.start_char : span.end_char]
                 record.span = norm.raw_span(span.start_char, span.end_char)
                 if isinstance(record, Official):  # mentions are stored as page offsets
