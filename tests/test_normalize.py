@@ -7,7 +7,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zxextract.normalize import _DROPPED, _code_points, _mapping, _table, normalize
+from zxextract.normalize import _DROPPED, _mapping, _table, code_points, normalize
 
 SEEDS = sorted((Path(__file__).parent.parent / "seeds").glob("*.txt"))
 
@@ -144,4 +144,4 @@ def test_character_mapping_is_the_table_then_deletion_on_every_code_point(tradit
     # then every control, format, surrogate, private-use or unassigned character but "\n" dropped.
     every = "".join(map(chr, range(0x110000)))
     expected = regex.sub(r"(?!\n)[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]", _DROPPED, every.translate(_table(traditional)))
-    assert _mapping(traditional)[_code_points(every)].tobytes().decode("utf-32-le") == expected
+    assert _mapping(traditional)[code_points(every)].tobytes().decode("utf-32-le") == expected

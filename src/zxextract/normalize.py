@@ -72,7 +72,7 @@ def _column_labels() -> frozenset[str]:
     return frozenset(label for key in ("brief_columns", "photo_columns", "labels") for label in data["sections"][key])
 
 
-def _code_points(text: str) -> np.ndarray:
+def code_points(text: str) -> np.ndarray:
     """The code points of ``text`` (lone surrogates too), so that per-character tables apply in one C-level gather."""
     return np.frombuffer(text.encode(_UTF32, "surrogatepass"), dtype=np.uint32)
 
@@ -201,7 +201,7 @@ def normalize(raw: str) -> Normalized:
 
 def _normalize_once(raw: str) -> tuple[str, array]:
     """One pass of the rules: normalized text and the index in ``raw`` of each of its characters."""
-    codes = _code_points(raw)
+    codes = code_points(raw)
     mapped = _mapping(_is_traditional(codes))[codes].tobytes().decode(_UTF32)  # 1. characters, one for one
     out: list[str] = []
     offsets = array("q")
