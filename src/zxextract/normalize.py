@@ -50,6 +50,7 @@ _DROPPED = "\x00"  # what a dropped character becomes before the line scan skips
 _CODE_POINTS = 0x110000
 _UTF32 = "utf-32-le"
 _CHUNK = regex.compile(r"[^ \x00]+")
+_QUOTE_MARK = regex.compile(r"[\"'“”‘’]")
 
 
 @lru_cache(maxsize=1)
@@ -204,7 +205,7 @@ def _normalize_once(raw: str) -> tuple[str, array]:
     codes = code_points(raw)
     mapped = _mapping(_is_traditional(codes))[codes].tobytes().decode(_UTF32)  # 1. characters, one for one
     out: list[str] = []
-    offsets = array("q")
+    runs: list[tuple[int, int]] = []  # (raw start, length) of each piece of ``out``
     paragraph = _Paragraph()
     quote_open = {'"': False, "'": False}
     line_end = -1  # raw index of the newline after the last non-blank line
@@ -225,33 +226,44 @@ def _normalize_once(raw: str) -> tuple[str, array]:
             if out:
                 if not _continues(paragraph, line):
                     out.append("\n")
-                    offsets.append(line_end)
+                    runs.append((line_end, 1))
                     paragraph = _Paragraph()
                     quote_open = {'"': False, "'": False}
                 elif _keeps_space(out[-1][-1], line[0]):
                     out.append(" ")
-                    offsets.append(line_end)
+                    runs.append((line_end, 1))
             # 4. quotes
             line = _quotes(line, quote_open)
             out.append(line)
             paragraph.extend(line)
-            for text, start in pieces:
-                offsets.extend(range(start, start + len(text)))
+            runs.extend((start, len(text)) for text, start in pieces)
             line_end = base + len(segment)
         base += len(segment) + 1
-    return "".join(out), offsets
+    return "".join(out), _expand(runs)
+
+
+def _expand(runs: list[tuple[int, int]]) -> array:
+    """The raw index of every character of (raw start, length) runs, in one numpy pass, not a Python step per character."""
+    if not runs:
+        return array("q")
+    starts, lengths = np.array(runs, dtype=np.int64).T
+    firsts = np.cumsum(lengths) - lengths  # where each run starts in the output
+    return array("q", (np.repeat(starts - firsts, lengths) + np.arange(firsts[-1] + lengths[-1])).tobytes())
 
 
 def _quotes(line: str, state: dict[str, bool]) -> str:
     """Straight quotes → curly, by the quote state carried through the paragraph (updated in place)."""
     if '"' in line or "'" in line:
         out = []
-        for ch in line:
+        done = 0  # the line up to here is in ``out``
+        for mark in _QUOTE_MARK.finditer(line):  # only the quote marks, not every character
+            ch = mark.group()
             if ch in state:
-                ch = _curly(ch, state)
-            elif ch in "“”‘’":
+                out += (line[done : mark.start()], _curly(ch, state))
+                done = mark.end()
+            else:
                 state['"' if ch in "“”" else "'"] = ch in "“‘"
-            out.append(ch)
+        out.append(line[done:])
         return "".join(out)
     for kind, opener, closer in (('"', "“", "”"), ("'", "‘", "’")):
         last = max(line.rfind(opener), line.rfind(closer))
