@@ -3,10 +3,11 @@
 from pathlib import Path
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zxextract.normalize import normalize
+from zxextract.normalize import _DROPPED, _mapping, _table, code_points, normalize
 
 SEEDS = sorted((Path(__file__).parent.parent / "seeds").glob("*.txt"))
 
@@ -135,3 +136,12 @@ def test_ambiguous_traditional_characters_convert_only_on_traditional_pages() ->
 def test_photo_credit_after_a_caption_is_not_joined() -> None:
     raw = "近日，巴南区政协组织开展消防安全教育，为孩子们送上一堂“必修课”\n旷灵芝 冯文涛 摄\n合川区政协开展专题协商"
     assert normalize(raw).text.split("\n")[1:] == ["旷灵芝冯文涛摄", "合川区政协开展专题协商"]
+
+
+@pytest.mark.parametrize("traditional", [False, True])
+def test_character_mapping_is_the_table_then_deletion_on_every_code_point(traditional: bool) -> None:
+    # The numpy mapping must equal the rules it compiles: str.translate with the table,
+    # then every control, format, surrogate, private-use or unassigned character but "\n" dropped.
+    every = "".join(map(chr, range(0x110000)))
+    expected = regex.sub(r"(?!\n)[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]", _DROPPED, every.translate(_table(traditional)))
+    assert _mapping(traditional)[code_points(every)].tobytes().decode("utf-32-le") == expected

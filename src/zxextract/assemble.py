@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from .components import BYLINES_KEY, articles, normalized_view
 from .records import Article, Brand, Credit, Date, District, Document, Official, Quantity
+from .spans import extension
 
 # record field → (spans key, record class, identity of a repeat or None to keep every occurrence)
 _FIELDS: dict[str, tuple[str, type, Callable[[Any], Hashable] | None]] = {
@@ -31,20 +32,22 @@ def build_articles(doc: Doc, doc_id: str) -> list[Article]:
     """The Article records of a processed Doc, in reading order."""
     norm = normalized_view(doc)
     text = norm.text
-    by_article: dict[tuple[str, int], list[Span]] = {}
+    # Each span's offsets and fields read once: a SpanGroup makes a new Span on every access.
+    by_article: dict[tuple[str, int], list[tuple[int, int, dict[str, Any]]]] = {}
     for key in (BYLINES_KEY, *(spec[0] for spec in _FIELDS.values())):
         for span in doc.spans.get(key, []):
-            by_article.setdefault((key, span._.zx_article), []).append(span)
+            found = (span.start_char, span.end_char, extension(span, "zx"))
+            by_article.setdefault((key, extension(span, "zx_article")), []).append(found)
     result = []
     for view in articles(doc):
         info = view.info
 
         def records(key: str, cls: type) -> list[Any]:
             out = []
-            for span in sorted(by_article.get((key, view.index), []), key=lambda s: s.start_char):
-                record = cls(**span._.zx)
-                record.text = text[span.start_char : span.end_char]
-                record.span = norm.raw_span(span.start_char, span.end_char)
+            for start, end, fields in sorted(by_article.get((key, view.index), []), key=lambda found: found[0]):
+                record = cls(**fields)
+                record.text = text[start:end]
+                record.span = norm.raw_span(start, end)
                 if isinstance(record, Official):  # mentions are stored as page offsets
                     record.mentions = [norm.raw_span(s, e) for s, e in record.mentions]
                 out.append(record)

@@ -38,7 +38,7 @@ from .normalize import Normalized
 from .officials import OfficialFinder
 from .quantities import QuantityFinder
 from .records import District, Hit
-from .spans import add_entity_spans
+from .spans import add_entity_spans, extension
 from .tokenizer import RAW_KEY, doc_text, raw_offsets
 
 ARTICLES_KEY = "zx_articles"
@@ -62,9 +62,9 @@ def articles(doc: Doc) -> list[ArticleView]:
         return [ArticleView(0, [(0, len(doc_text(doc)))], {})]
     views: dict[int, ArticleView] = {}
     for span in group:
-        index = span._.zx_article
+        index = extension(span, "zx_article")
         if index not in views:
-            views[index] = ArticleView(index, [], span._.zx)
+            views[index] = ArticleView(index, [], extension(span, "zx"))
         views[index].segments.append((span.start_char, span.end_char))
     return [views[i] for i in sorted(views)]
 
@@ -187,9 +187,9 @@ class OfficialComponent(RuleComponent):
         # The written districts of each article, gathered once per page (not once per segment).
         self._districts: dict[int, list[tuple[int, int, dict]]] = {}
         for span in doc.spans.get(self.districts_key, []):
-            fields = span._.zx
+            fields = extension(span, "zx")
             if not fields.get("implicit"):
-                self._districts.setdefault(span._.zx_article, []).append((span.start_char, span.end_char, fields))
+                self._districts.setdefault(extension(span, "zx_article"), []).append((span.start_char, span.end_char, fields))
         return super().__call__(doc)
 
     def find(self, doc: Doc, text: str, start: int, end: int, article: ArticleView) -> list[Hit]:

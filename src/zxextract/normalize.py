@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
 import regex
 
 _CLAUSE = regex.compile(r"[，,。；;、]")
@@ -43,10 +44,13 @@ _ENDED = regex.compile(r"(?:[。！？!?…；;][”’)）】」』》]?|[。�
 _BLOCK_START = regex.compile(r"^(——|--|□|■|◆|●|▲|本报讯|[(（](上接|下转|接上|转下))")
 _DOTS = {"•": "·", "・": "·", "‧": "·", "∙": "·", "･": "·"}
 _BRACKET_QUOTES = {"「": "“", "」": "”", "『": "‘", "』": "’", "＂": '"', "＇": "'"}
-# Dropped: control, format (zero-width), surrogate, private-use and unassigned characters.
-_DELETABLE = regex.compile(r"(?!\n)[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]")
+# Dropped: control, format (zero-width), surrogate, private-use and unassigned characters (not "\n").
+_DELETABLE = regex.compile(r"[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]+")
 _DROPPED = "\x00"  # what a dropped character becomes before the line scan skips it
+_CODE_POINTS = 0x110000
+_UTF32 = "utf-32-le"
 _CHUNK = regex.compile(r"[^ \x00]+")
+_QUOTE_MARK = regex.compile(r"[\"'“”‘’]")
 
 
 @lru_cache(maxsize=1)
@@ -69,22 +73,58 @@ def _column_labels() -> frozenset[str]:
     return frozenset(label for key in ("brief_columns", "photo_columns", "labels") for label in data["sections"][key])
 
 
-def _is_traditional(raw: str) -> bool:
-    """Whether a page is written in traditional characters (then ``於`` is 于, not the surname)."""
-    sure = _t2s()[0]
-    count = sum(1 for ch in raw if ch in sure)
-    return count >= 3 and count * 50 >= len(raw)
+def code_points(text: str) -> np.ndarray:
+    """The code points of ``text`` (lone surrogates too), so that per-character tables apply in one C-level gather."""
+    return np.frombuffer(text.encode(_UTF32, "surrogatepass"), dtype=np.uint32)
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=1)
+def _sure_traditional() -> np.ndarray:
+    """Per code point: whether it is a sure traditional form."""
+    mask = np.zeros(_CODE_POINTS, dtype=bool)
+    mask[[ord(ch) for ch in _t2s()[0]]] = True
+    return mask
+
+
+def _is_traditional(codes: np.ndarray) -> bool:
+    """Whether a page (its code points) is written in traditional characters (then ``於`` is 于, not the surname)."""
+    count = int(np.count_nonzero(_sure_traditional()[codes]))
+    return count >= 3 and count * 50 >= len(codes)
+
+
 def _table(traditional: bool) -> dict[int, str]:
-    """The one-for-one character mapping for ``str.translate`` (ambiguous traditional forms only on traditional pages)."""
+    """The one-for-one character mapping of step 1 (ambiguous traditional forms only on traditional pages)."""
     table = {c: " " for c in range(0x3001) if chr(c).isspace() and c != 0x0A}  # no whitespace lies above U+3000
     table.update({c: chr(c - 0xFEE0) for r in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)) for c in range(*r)})
     table[ord("％")] = "%"
     for source in (_DOTS, _BRACKET_QUOTES, *_t2s()[: 2 if traditional else 1]):
         table.update({ord(k): v for k, v in source.items()})
     return table
+
+
+@lru_cache(maxsize=1)
+def _deletable() -> np.ndarray:
+    """Per code point: whether step 1 drops it (``_DELETABLE``, evaluated once over every code point)."""
+    every = np.arange(_CODE_POINTS, dtype=np.uint32).tobytes().decode(_UTF32, "surrogatepass")
+    mask = np.zeros(_CODE_POINTS, dtype=bool)
+    for run in _DELETABLE.finditer(every):
+        mask[run.start() : run.end()] = True
+    mask[ord("\n")] = False
+    return mask
+
+
+@lru_cache(maxsize=2)
+def _mapping(traditional: bool) -> np.ndarray:
+    """Step 1 as a code point → code point array: ``_table``, then what is deletable to ``_DROPPED``.
+
+    One numpy gather per page instead of ``str.translate`` and a regex scan,
+    which each cost a dict look-up per character.
+    """
+    mapping = np.arange(_CODE_POINTS, dtype=np.uint32)
+    table = _table(traditional)
+    mapping[list(table)] = [ord(ch) for ch in table.values()]
+    mapping[_deletable()[mapping]] = ord(_DROPPED)
+    return mapping
 
 
 def _is_word(ch: str) -> bool:
@@ -162,11 +202,10 @@ def normalize(raw: str) -> Normalized:
 
 def _normalize_once(raw: str) -> tuple[str, array]:
     """One pass of the rules: normalized text and the index in ``raw`` of each of its characters."""
-    mapped = raw.translate(_table(_is_traditional(raw)))  # 1. characters, one for one
-    if _DELETABLE.search(mapped):
-        mapped = _DELETABLE.sub(_DROPPED, mapped)
+    codes = code_points(raw)
+    mapped = _mapping(_is_traditional(codes))[codes].tobytes().decode(_UTF32)  # 1. characters, one for one
     out: list[str] = []
-    offsets = array("q")
+    runs: list[tuple[int, int]] = []  # (raw start, length) of each piece of ``out``
     paragraph = _Paragraph()
     quote_open = {'"': False, "'": False}
     line_end = -1  # raw index of the newline after the last non-blank line
@@ -187,33 +226,44 @@ def _normalize_once(raw: str) -> tuple[str, array]:
             if out:
                 if not _continues(paragraph, line):
                     out.append("\n")
-                    offsets.append(line_end)
+                    runs.append((line_end, 1))
                     paragraph = _Paragraph()
                     quote_open = {'"': False, "'": False}
                 elif _keeps_space(out[-1][-1], line[0]):
                     out.append(" ")
-                    offsets.append(line_end)
+                    runs.append((line_end, 1))
             # 4. quotes
             line = _quotes(line, quote_open)
             out.append(line)
             paragraph.extend(line)
-            for text, start in pieces:
-                offsets.extend(range(start, start + len(text)))
+            runs.extend((start, len(text)) for text, start in pieces)
             line_end = base + len(segment)
         base += len(segment) + 1
-    return "".join(out), offsets
+    return "".join(out), _expand(runs)
+
+
+def _expand(runs: list[tuple[int, int]]) -> array:
+    """The raw index of every character of (raw start, length) runs, in one numpy pass, not a Python step per character."""
+    if not runs:
+        return array("q")
+    starts, lengths = np.array(runs, dtype=np.int64).T
+    firsts = np.cumsum(lengths) - lengths  # where each run starts in the output
+    return array("q", (np.repeat(starts - firsts, lengths) + np.arange(firsts[-1] + lengths[-1])).tobytes())
 
 
 def _quotes(line: str, state: dict[str, bool]) -> str:
     """Straight quotes → curly, by the quote state carried through the paragraph (updated in place)."""
     if '"' in line or "'" in line:
         out = []
-        for ch in line:
+        done = 0  # the line up to here is in ``out``
+        for mark in _QUOTE_MARK.finditer(line):  # only the quote marks, not every character
+            ch = mark.group()
             if ch in state:
-                ch = _curly(ch, state)
-            elif ch in "“”‘’":
+                out += (line[done : mark.start()], _curly(ch, state))
+                done = mark.end()
+            else:
                 state['"' if ch in "“”" else "'"] = ch in "“‘"
-            out.append(ch)
+        out.append(line[done:])
         return "".join(out)
     for kind, opener, closer in (('"', "“", "”"), ("'", "‘", "’")):
         last = max(line.rfind(opener), line.rfind(closer))

@@ -10,6 +10,7 @@ entities are re-anchored by their character offsets afterwards.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -24,15 +25,22 @@ def _slot(span: Span, name: str) -> tuple:
     return ("zx", name, span.start_char, span.end_char, span.label, span.id)
 
 
+def extension(span: Span, name: str) -> Any:
+    """``span._.<name>`` read straight from the Doc: the ``Span._`` proxy costs more than the look-up itself."""
+    return span.doc.user_data.get(_slot(span, name))
+
+
+def _store(span: Span, name: str, value: Any) -> None:
+    """``span._.<name> = value`` without the ``Span._`` proxy."""
+    span.doc.user_data[_slot(span, name)] = value
+
+
 def _getter(name: str):
-    return lambda span: span.doc.user_data.get(_slot(span, name))
+    return lambda span: extension(span, name)
 
 
 def _setter(name: str):
-    def set_value(span: Span, value: Any) -> None:
-        span.doc.user_data[_slot(span, name)] = value
-
-    return set_value
+    return lambda span, value: _store(span, name, value)
 
 
 for _name in ("zx", "zx_article"):  # the entity's fields (a record's to_dict()); its article index
@@ -54,22 +62,13 @@ def _restore(doc: Doc, anchor: _Anchor) -> Span:
     return span
 
 
-def ensure_boundaries(doc: Doc, cuts: Iterable[int]) -> Doc:
-    """Split tokens so that each character offset in ``cuts`` is a token boundary.
+def _split(doc: Doc, inner: dict[int, list[int]]) -> Doc:
+    """Split the tokens in ``inner`` at its offsets; span groups and entities are re-anchored.
 
     Returns the Doc to go on with: ``doc`` itself, or, when many tokens of a
     large Doc need splitting, a rebuilt one (spaCy applies splits one at a
     time, each shifting every later token: quadratic on a large page).
     """
-    size = len(doc_text(doc))
-    inner: dict[int, list[int]] = {}  # token index → cuts strictly inside it
-    for cut in sorted(set(cuts)):
-        if 0 < cut < size:
-            holder = doc.char_span(cut, cut + 1, alignment_mode="expand")
-            if holder is not None and holder.start_char < cut:
-                inner.setdefault(holder.start, []).append(cut)
-    if not inner:
-        return doc
     groups = {key: [_anchor(s) for s in group] for key, group in doc.spans.items()}
     ents = [_anchor(s) for s in doc.ents]
     if len(inner) * len(doc) > _REBUILD_ABOVE:
@@ -87,6 +86,18 @@ def ensure_boundaries(doc: Doc, cuts: Iterable[int]) -> Doc:
 
 
 _REBUILD_ABOVE = 2_000_000  # splits × tokens past which one rebuild beats splitting in place
+
+
+def _inner_cuts(doc: Doc, cuts: Iterable[int]) -> dict[int, list[int]]:
+    """Token index → the offsets in ``cuts`` that lie strictly inside that token."""
+    size = len(doc_text(doc))
+    inner: dict[int, list[int]] = {}
+    for cut in sorted(set(cuts)):
+        if 0 < cut < size:
+            holder = doc.char_span(cut, cut + 1, alignment_mode="expand")
+            if holder is not None and holder.start_char < cut:
+                inner.setdefault(holder.start, []).append(cut)
+    return inner
 
 
 def _pieces(text: str, start: int, cuts: list[int]) -> list[str]:
@@ -113,38 +124,80 @@ def add_entity_spans(
     annotate_ents: bool = True,
 ) -> Doc:
     """Store (start, end, fields, article index) items as ``doc.spans[key]`` and, without overlaps, ``doc.ents``;
-    returns the Doc to go on with (see :func:`ensure_boundaries`)."""
-    doc = ensure_boundaries(doc, (edge for start, end, _, _ in items for edge in (start, end)))
-    spans = []
-    for number, (start, end, fields, article) in enumerate(items):
-        # A string id: spaCy reads an int as a string-store hash (small ones are its symbols).
-        span = doc.char_span(start, end, label=label, span_id=str(number), alignment_mode="strict")
-        if span is None:  # empty or whitespace-edged hit: nothing to anchor
-            continue
-        span._.zx = fields
-        span._.zx_article = article
-        spans.append(span)
-    doc.spans[key] = spans
+    returns the Doc to go on with (see :func:`_split`)."""
+    spans = _token_spans(doc, label, items)
+    # Only a hit that missed a token boundary can cut a token (an empty or whitespace-edged one cuts none).
+    missed = (edge for (start, end, _, _), span in zip(items, spans) if span is None for edge in (start, end))
+    inner = _inner_cuts(doc, missed)
+    if inner:
+        doc = _split(doc, inner)
+        spans = _token_spans(doc, label, items)
+    anchored = []
+    for span, (_, _, fields, article) in zip(spans, items):
+        if span is not None:  # empty or whitespace-edged hit: nothing to anchor
+            _store(span, "zx", fields)
+            _store(span, "zx_article", article)
+            anchored.append(span)
+    doc.spans[key] = anchored
     if annotate_ents:
-        _merge_ents(doc, spans)
+        _merge_ents(doc, anchored)
     return doc
+
+
+def _token_spans(doc: Doc, label: str, items: Sequence[tuple[int, int, Any, Any]]) -> list[Span | None]:
+    """Each item as an exact token span, or None where its edges are not token boundaries."""
+    # A string id: spaCy reads an int as a string-store hash (small ones are its symbols).
+    return [
+        doc.char_span(start, end, label=label, span_id=str(number), alignment_mode="strict")
+        for number, (start, end, _, _) in enumerate(items)
+    ]
 
 
 def _merge_ents(doc: Doc, spans: list[Span]) -> None:
     """``doc.ents = filter_spans(doc.ents + spans)`` (longest wins), touching only the tokens that change.
 
-    The ``doc.ents`` setter rewrites every token; after the first set, ents
-    are swapped in place with ``set_ents(default="unmodified")``.
+    Entities never overlap each other, so only those that overlap a new span
+    can lose to one: ``filter_spans`` runs on these and the new spans alone.
+    The first set marks every other token outside ("O") through ``outside``
+    spans, which costs far less than the ``doc.ents`` setter's per-token default.
     """
-    existing = list(doc.ents)
-    merged = filter_spans([*existing, *spans])
     if not doc.has_annotation("ENT_IOB"):
-        doc.ents = merged  # the first set also marks the other tokens as outside ("O")
+        merged = filter_spans(spans)
+        labelled = [s for s in merged if s.label]  # set_ents skips unlabelled spans: their tokens are outside too
+        doc.set_ents(merged, outside=_between(doc, labelled), default="unmodified")
         return
+    existing = doc.ents
+    touched = _overlapping(existing, spans)
+    merged = filter_spans([*touched, *spans])
     key = lambda span: (span.start, span.end, span.label)  # noqa: E731
     kept = {key(s) for s in merged}
-    before = {key(s) for s in existing}
-    removed = [s for s in existing if key(s) not in kept]
+    before = {key(s) for s in touched}
+    removed = [s for s in touched if key(s) not in kept]
     if removed:
         doc.set_ents([], outside=removed, default="unmodified")
     doc.set_ents([s for s in merged if key(s) not in before], default="unmodified")
+
+
+def _overlapping(ents: Sequence[Span], spans: Iterable[Span]) -> list[Span]:
+    """The entities (disjoint, in order) that share a token with any of ``spans``, in order."""
+    ends = [ent.end for ent in ents]
+    hit: set[int] = set()
+    for span in spans:
+        index = bisect_right(ends, span.start)  # the first entity ending after the span starts
+        while index < len(ents) and ents[index].start < span.end:
+            hit.add(index)
+            index += 1
+    return [ents[i] for i in sorted(hit)]
+
+
+def _between(doc: Doc, ents: list[Span]) -> list[Span]:
+    """The token ranges around ``ents`` (disjoint, in order) as spans."""
+    gaps = []
+    position = 0
+    for ent in ents:
+        if ent.start > position:
+            gaps.append(doc[position : ent.start])
+        position = ent.end
+    if position < len(doc):
+        gaps.append(doc[position:])
+    return gaps
