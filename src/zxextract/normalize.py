@@ -44,7 +44,7 @@ _ENDED = regex.compile(r"(?:[。！？!?…；;][”’)）】」』》]?|[。�
 _BLOCK_START = regex.compile(r"^(——|--|□|■|◆|●|▲|本报讯|[(（](上接|下转|接上|转下))")
 _DOTS = {"•": "·", "・": "·", "‧": "·", "∙": "·", "･": "·"}
 _BRACKET_QUOTES = {"「": "“", "」": "”", "『": "‘", "』": "’", "＂": '"', "＇": "'"}
-# Dropped: control, format (zero-width), surrogate, private-use and unassigned characters (not "\n").
+# Dropped: control, format (zero-width), surrogate, private-use and unassigned characters, except "\n" (``_deletable``).
 _DELETABLE = regex.compile(r"[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]+")
 _DROPPED = "\x00"  # what a dropped character becomes before the line scan skips it
 _CODE_POINTS = 0x110000
@@ -117,8 +117,8 @@ def _deletable() -> np.ndarray:
 def _mapping(traditional: bool) -> np.ndarray:
     """Step 1 as a code point → code point array: ``_table``, then what is deletable to ``_DROPPED``.
 
-    One numpy gather per page instead of ``str.translate`` and a regex scan,
-    which each cost a dict look-up per character.
+    One numpy gather per page instead of ``str.translate`` (a dict look-up per
+    character) and a regex scan for deletable characters.
     """
     mapping = np.arange(_CODE_POINTS, dtype=np.uint32)
     table = _table(traditional)

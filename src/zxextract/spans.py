@@ -10,7 +10,6 @@ entities are re-anchored by their character offsets afterwards.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -166,8 +165,7 @@ def _merge_ents(doc: Doc, spans: list[Span]) -> None:
         labelled = [s for s in merged if s.label]  # set_ents skips unlabelled spans: their tokens are outside too
         doc.set_ents(merged, outside=_between(doc, labelled), default="unmodified")
         return
-    existing = doc.ents
-    touched = _overlapping(existing, spans)
+    touched = _overlapped_ents(doc, spans)
     merged = filter_spans([*touched, *spans])
     key = lambda span: (span.start, span.end, span.label)  # noqa: E731
     kept = {key(s) for s in merged}
@@ -178,16 +176,34 @@ def _merge_ents(doc: Doc, spans: list[Span]) -> None:
     doc.set_ents([s for s in merged if key(s) not in before], default="unmodified")
 
 
-def _overlapping(ents: Sequence[Span], spans: Iterable[Span]) -> list[Span]:
-    """The entities (disjoint, in order) that share a token with any of ``spans``, in order."""
-    ends = [ent.end for ent in ents]
-    hit: set[int] = set()
+_INSIDE, _BEGIN = 1, 3  # Token.ent_iob codes (0: no tag, 2: outside)
+
+
+def _overlapped_ents(doc: Doc, spans: Iterable[Span]) -> list[Span]:
+    """The entities that share a token with any of ``spans``, in order, as ``doc.ents`` has them.
+
+    Read from the IOB codes of the spans' tokens (and back to the start of an
+    entity a span begins inside): ``doc.ents`` builds a Span for every entity
+    of the page.  An empty span shares no token.
+    """
+    begins: set[int] = set()
     for span in spans:
-        index = bisect_right(ends, span.start)  # the first entity ending after the span starts
-        while index < len(ents) and ents[index].start < span.end:
-            hit.add(index)
-            index += 1
-    return [ents[i] for i in sorted(hit)]
+        if span.start == span.end:
+            continue
+        first = span.start
+        while first > 0 and doc[first].ent_iob == _INSIDE:  # begins inside an entity: back to where it begins
+            first -= 1
+        begins.update(i for i in range(first, span.end) if doc[i].ent_iob == _BEGIN)
+    ents = []
+    for start in sorted(begins):
+        token = doc[start]
+        if not token.ent_type:  # a blocked token, not an entity
+            continue
+        end = start + 1
+        while end < len(doc) and doc[end].ent_iob == _INSIDE:
+            end += 1
+        ents.append(Span(doc, start, end, label=token.ent_type, kb_id=token.ent_kb_id, span_id=token.ent_id))
+    return ents
 
 
 def _between(doc: Doc, ents: list[Span]) -> list[Span]:
