@@ -176,6 +176,7 @@ def test_rebuilding_the_doc_gives_the_records_of_splitting_in_place(
     expected = {name: pkuseg.parse(text, doc_id=name) for name, text in pages.items()}
     monkeypatch.setattr("zxextract.spans._REBUILD_ABOVE", 0)  # always rebuild
     assert {name: pkuseg.parse(text, doc_id=name) for name, text in pages.items()} == expected
+    assert dict(pkuseg.pipe(pages.items())) == expected  # a rebuilt Doc keeps pipe's context: the doc_id
 
 
 def test_pipe_with_two_processes_gives_the_records_of_one(pages: dict[str, str]) -> None:

@@ -121,7 +121,9 @@ def _rebuilt(doc: Doc, inner: dict[int, list[int]]) -> Doc:
     piece_ends = np.where(last, (starts + lengths)[owner], np.append(piece_starts[1:], 0))
     text = doc_text(doc)
     words = [text[a:b] for a, b in zip(piece_starts.tolist(), piece_ends.tolist())]
-    return Doc(doc.vocab, words=words, spaces=(last & (spaced[owner] == 1)).tolist(), user_data=doc.user_data)
+    rebuilt = Doc(doc.vocab, words=words, spaces=(last & (spaced[owner] == 1)).tolist(), user_data=doc.user_data)
+    rebuilt._context = doc._context  # what Language.pipe(as_tuples=True) gives back with the Doc
+    return rebuilt
 
 
 def add_entity_spans(
