@@ -82,10 +82,8 @@ class FastPkuseg:
         self.table = Table(keys)
         self.word_hashes = [Table({_hash_word(w): self.word_ids[w] for w in words if len(w) == n}) for n in range(self.word_max + 1)]
         # Pairs with no word on either side are looked up only if the model has that feature.
-        no_pair = self._pair_key(np.array([self.no_word]), np.array([self.no_word]))
-        self.no_pair_features = {
-            side: bool(self.table.lookup(np.array([_tagged(side, int(no_pair[0]))]))[0] != ABSENT) for side in ("ww.l", "ww.r")
-        }
+        no_pair = self._pair_key(self.no_word, self.no_word)
+        self.no_pair_features = {side: _tagged(side, no_pair) in keys for side in ("ww.l", "ww.r")}
 
     def _node_code(self, node: str) -> int:
         """A character node's code point, or a code above Unicode for a class node such as "**Num"."""
@@ -112,10 +110,11 @@ class FastPkuseg:
             ids = [self.no_word if word == NO_WORD else self.word_ids.get(word) for word in (before, after)]
             if None in ids:
                 return None  # a word outside the dictionary's lengths never fills a slot
-            return int(self._pair_key(np.array(ids[:1]), np.array(ids[1:]))[0])
+            return self._pair_key(*ids)
         return None
 
-    def _pair_key(self, firsts: np.ndarray, seconds: np.ndarray) -> np.ndarray:
+    def _pair_key(self, firsts: Any, seconds: Any) -> Any:
+        """The key of (first word, second word) ids: ints, or arrays of them."""
         return firsts * (self.no_word + 1) + seconds
 
     def cut(self, text: str) -> list[str]:
