@@ -200,3 +200,19 @@ def test_rules_survive_to_bytes_and_pickling() -> None:
     for copy in (again, pickle.loads(pickle.dumps(nlp))):
         doc = copy("大足区政协用好云端议事厅平台。")
         assert [s._.zx["name"] for s in doc.spans["zx_brands"]] == ["云端议事厅"]
+
+
+def test_the_first_page_freezes_the_pipeline_out_of_the_collectors_reach_unless_asked_not_to() -> None:
+    import gc
+
+    page = "本报讯 大足区政协召开会议。"
+    gc.unfreeze()
+    try:
+        zxextract.load(segmenter="char", freeze_gc=False).parse(page)
+        assert gc.get_freeze_count() == 0
+        frozen = zxextract.load(segmenter="char")
+        assert gc.get_freeze_count() == 0  # not at load: the first page builds lazy tables that belong frozen too
+        frozen.parse(page)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
