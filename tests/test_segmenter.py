@@ -16,8 +16,10 @@ from zxextract.tokenizer import align, char_tokens
 SEEDS = sorted((Path(__file__).parent.parent / "seeds").glob("*.txt"))
 SEED_TEXT = "".join(path.read_text(encoding="utf-8") for path in SEEDS)
 # Seed characters plus what pkuseg treats specially: digits and letters (folded into classes),
-# its keyword characters (renamed), whitespace of several kinds, a lone surrogate.
-ALPHABET = sorted(set(SEED_TEXT) | set("0123456789.二十百万ＡａZz-._,|/*:") | {" ", "\n", "\u3000", "\t", "\ud800"})
+# its keyword characters (renamed), whitespace of several kinds, a lone surrogate, the last plane's first code point.
+ALPHABET = sorted(
+    set(SEED_TEXT) | set("0123456789.二十百万ＡａZz-._,|/*:") | {" ", "\n", "\u3000", "\t", "\ud800", "\U00100000"}
+)
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +68,10 @@ def test_empty_and_whitespace_only_text_has_no_words(pkuseg_model) -> None:
 @given(st.text(alphabet="大足区 \n\t\u3000\u00a0aZ1", max_size=60))
 def test_char_tokens_are_the_alignment_of_every_character(text: str) -> None:
     assert char_tokens(text) == align(text, text)
+
+
+def test_characters_past_the_bmp_keep_their_own_features(pkuseg_model) -> None:
+    """Class nodes ("**Num") get codes past Unicode, so no real character shares their features."""
+    seg, fast = pkuseg_model
+    text = "增长\U00100000个百分点，达到\U00100000\U00100000万吨，同比增长12%"
+    assert fast.cut(text) == seg.cut(text)

@@ -27,7 +27,7 @@ ABSENT = -1  # a feature the model does not have
 NONE = -1  # the key of a feature slot that is empty here (no character two to the left, no word ending here)
 NO_WORD = "**noWord"  # pkuseg's filler for "no dictionary word here" in word-pair features
 CODE_BITS = 21  # Unicode code points fit in 21 bits
-NODE_LIMIT = 1 << CODE_BITS  # codes of pkuseg's class nodes ("**Num", "**Letter") count up from 0x110000
+CLASS_NODES = 0x110000  # codes of pkuseg's class nodes ("**Num", "**Letter") count up from past Unicode
 HASH_BASE = 0x9E3779B97F4A7C15  # odd 64-bit multiplier of the window hash
 HASH_MASK = (1 << 64) - 1
 BLOCK = 4096  # characters scored in one pass: enough to amortize numpy's per-call cost, few enough to stay in cache
@@ -89,7 +89,7 @@ class FastPkuseg:
         """A character node's code point, or a code above Unicode for a class node such as "**Num"."""
         if len(node) == 1:
             return ord(node)
-        return self.node_codes.setdefault(node, NODE_LIMIT // 2 + len(self.node_codes))
+        return self.node_codes.setdefault(node, CLASS_NODES + len(self.node_codes))
 
     def _feature_key(self, family: str, rest: str) -> int | None:
         """The integer key of one feature string of ``family``; None for one this class never looks up."""
