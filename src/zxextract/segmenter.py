@@ -70,7 +70,7 @@ class FastPkuseg:
         words = sorted(w for w in seg.feature_extractor.unigram if self.word_min <= len(w) <= self.word_max)
         self.word_ids = {word: index for index, word in enumerate(words)}
         self.no_word = len(words)
-        keys = {}
+        keys: dict[int, int] = {}  # tagged feature key → feature index
         for feature, index in seg.feature_extractor.feature_to_idx.items():
             family, _, rest = feature.partition(".")
             if family == "ww":
