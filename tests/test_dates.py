@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from zxextract.dates import DateFinder
+from zxextract.finder import ArticleContext
 from zxextract.normalize import normalize
 
 ROOT = Path(__file__).parent.parent
@@ -19,7 +20,7 @@ Key = tuple[int | None, int | None, int | None]
 
 
 def found(text: str, reference_date: datetime.date | None = None) -> list[Key]:
-    return [(h.entity.year, h.entity.month, h.entity.day) for h in FINDER.find(text, reference_date)]
+    return [(h.entity.year, h.entity.month, h.entity.day) for h in FINDER.find(text, ArticleContext(reference_date=reference_date))]
 
 
 @pytest.mark.parametrize(
@@ -88,8 +89,8 @@ def test_relative_year_rows() -> None:
     rows = FINDER.to_rows()
     assert {"type": "date", "word": "去年", "years": -1} in rows
     finder = DateFinder.from_rows([*rows, {"type": "date", "word": "大前年", "years": -3}])
-    assert [(h.entity.year, h.entity.text) for h in finder.find("大前年5月", datetime.date(2024, 1, 1))] == [(2021, "大前年5月")]
-    assert DateFinder.from_rows([]).find("今年6月", datetime.date(2024, 1, 1))[0].entity.year is None
+    assert [(h.entity.year, h.entity.text) for h in finder.find("大前年5月", ArticleContext(reference_date=datetime.date(2024, 1, 1)))] == [(2021, "大前年5月")]
+    assert DateFinder.from_rows([]).find("今年6月", ArticleContext(reference_date=datetime.date(2024, 1, 1)))[0].entity.year is None
 
 
 @pytest.mark.parametrize("row", [{"word": "今年"}, {"word": "", "years": 0}, {"word": "今年", "years": "0"}])

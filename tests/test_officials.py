@@ -9,6 +9,7 @@ import pytest
 
 from zxextract.normalize import normalize
 from zxextract.officials import OfficialFinder
+from zxextract.finder import ArticleContext
 from zxextract.records import District, Hit
 
 DATA = Path(__file__).parent / "data"
@@ -40,7 +41,7 @@ def hits_for(text: str, *places: tuple[str, District]) -> list[Hit]:
 def find(finder: OfficialFinder, text: str, *places: tuple[str, District], article: District | None = None) -> list[tuple]:
     return [
         (h.entity.name, h.entity.role, h.entity.org, h.entity.district, h.entity.category)
-        for h in finder.find(text, hits_for(text, *places), article)
+        for h in finder.find(text, ArticleContext(districts=hits_for(text, *places), district=article))
     ]
 
 
@@ -260,7 +261,7 @@ def test_verb_after_name_first_title_is_not_a_name(finder: OfficialFinder) -> No
 
 def test_one_entry_per_binding_and_offsets(finder: OfficialFinder) -> None:
     text = "区委书记王俊出席。王俊指出，要落实。区委书记王俊强调。"
-    hits = finder.find(text, [], BEIBEI)
+    hits = finder.find(text, ArticleContext(district=BEIBEI))
     assert [(h.start, h.end, h.entity.text) for h in hits] == [(0, 6, "区委书记王俊")]
     assert hits[0].entity.mentions == []
     assert finder.link_mentions(text, hits) == {"王俊": [(9, 11)]}
@@ -275,7 +276,7 @@ def test_rows_round_trip(finder: OfficialFinder) -> None:
     assert all(r["type"] == "official" for r in rows)
     text = "区委书记李强、区长王刚出席。"
     again = OfficialFinder.from_rows(rows)
-    assert again.find(text, [], PIXIAN) == finder.find(text, [], PIXIAN)
+    assert again.find(text, ArticleContext(district=PIXIAN)) == finder.find(text, ArticleContext(district=PIXIAN))
 
 
 def test_rows_drive_behaviour(finder: OfficialFinder) -> None:
@@ -319,7 +320,7 @@ def test_seed_pages(finder: OfficialFinder) -> None:
         text = normalize(seed.read_text(encoding="utf-8")).text
         gold = json.loads((DATA / "gold" / f"{seed.name}.json").read_text(encoding="utf-8"))
         expected = {(o["name"], o["role"]) for a in gold["articles"] for o in a["officials"]}
-        got = {(h.entity.name, h.entity.role) for h in finder.find(text, [], None)}
+        got = {(h.entity.name, h.entity.role) for h in finder.find(text)}
         tp, fp, fn = tp + len(got & expected), fp + len(got - expected), fn + len(expected - got)
     assert tp >= 110
     assert fp == 0

@@ -29,14 +29,39 @@ import re as stdre
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 import regex
+from pydantic import model_validator
 
+from .finder import ArticleContext
 from .records import Brand, Hit
+from .ruleset import RuleRow
 
 KINDS = frozenset({"platform", "studio", "campaign", "mechanism", "brand", "other"})
 SCOPES = frozenset({"generic", "head", "boundary", "phrase"})
+
+
+class BrandRow(RuleRow):
+    """One of: a known brand (``name``, ``kind``, ``parent``), a type ``noun`` (with ``kind``), a ``verb``, a ``blocker``."""
+
+    name: Optional[str] = None
+    noun: Optional[str] = None
+    verb: Optional[str] = None
+    blocker: Optional[str] = None
+    kind: Literal["platform", "studio", "campaign", "mechanism", "brand", "other"] = "other"
+    parent: Optional[str] = None
+    scope: Literal["generic", "head", "boundary", "phrase"] = "generic"
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> "BrandRow":
+        given = [k for k in ("name", "noun", "verb", "blocker") if getattr(self, k)]
+        if len(given) != 1:
+            raise ValueError(f"a brand row has exactly one of name, noun, verb, blocker (got {given or 'none'})")
+        return self
+
+
+ROW_MODELS: dict[str, type[RuleRow]] = {"brand": BrandRow}
 # Kinds whose noun, ending a quoted name, is enough to make it a brand (“邵家坝小院”).
 _SELF_NAMING = frozenset({"platform", "studio", "campaign"})
 _MAX_NAME = 25  # longer quotes are sentences
@@ -196,7 +221,7 @@ class BrandFinder:
 
     # ----------------------------------------------------------------- finding
 
-    def find(self, text: str) -> list[Hit]:
+    def find(self, text: str, context: ArticleContext | None = None) -> list[Hit]:
         """Brand hits in normalized text, in text order; offsets into ``text``."""
         quoted = bytearray(len(text))  # inside any quote: unquoted rules stay out
         accepted = bytearray(len(text))  # inside a quoted brand: known names there are part of it

@@ -29,17 +29,28 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import ensure_path
 
+from .brands import ROW_MODELS as BRAND_ROWS
 from .brands import BrandFinder
+from .dates import ROW_MODELS as DATE_ROWS
 from .dates import DateFinder
+from .districts import ROW_MODELS as DISTRICT_ROWS
 from .districts import DistrictFinder
+from .documents import ROW_MODELS as DOCUMENT_ROWS
 from .documents import DocumentFinder
+from .finder import ArticleContext
 from .layout import split_page
 from .normalize import Normalized
+from .officials import ROW_MODELS as OFFICIAL_ROWS
 from .officials import OfficialFinder
+from .quantities import ROW_MODELS as UNIT_ROWS
 from .quantities import QuantityFinder
 from .records import District, Hit
+from .ruleset import RuleRow, validate_rows
 from .spans import add_entity_spans, extension
 from .tokenizer import RAW_KEY, doc_text, raw_offsets
+
+if not Doc.has_extension("zx_places"):  # article index → {"district", "prefecture", "province"} fields or None
+    Doc.set_extension("zx_places", default=None)
 
 ARTICLES_KEY = "zx_articles"
 BYLINES_KEY = "zx_bylines"
@@ -79,41 +90,61 @@ def normalized_view(doc: Doc) -> Normalized:
 
 
 class RuleComponent:
-    """A finder run over every article segment; subclasses say what the finder needs."""
+    """A finder run over every article segment, with an :class:`ArticleContext` built from declared inputs.
+
+    Rules: the packaged tables (``rules/``) plus the rows added to this
+    component; ``to_disk`` saves only the added rows, so a saved pipeline picks
+    up the package's current rules at load and carries what a user added.
+    """
 
     label: ClassVar[str]
-    finder_class: ClassVar[type]
-    rule_types: ClassVar[tuple[str, ...]]  # the ``type`` values of rules-file rows this component takes
+    finder_class: ClassVar[Any]
+    row_models: ClassVar[dict[str, type[RuleRow]]]  # the ``type`` values of rules rows this component takes
 
     def __init__(self, nlp: Language, name: str, spans_key: str, annotate_ents: bool) -> None:
         self.name = name
         self.spans_key = spans_key
         self.annotate_ents = annotate_ents
+        self._added: list[dict[str, Any]] = []
         self._finder: Any = None
 
     @property
+    def rule_types(self) -> tuple[str, ...]:
+        return tuple(self.row_models)
+
+    @property
     def finder(self) -> Any:
-        """The rules: loaded by ``from_disk``, else the packaged defaults (built on first use, not twice)."""
+        """The packaged rules plus the added rows, built on first use (not twice)."""
         if self._finder is None:
-            self._finder = self.finder_class.default()
+            finder = self.finder_class.default()
+            if self._added:
+                finder.add(self._added)
+            self._finder = finder
         return self._finder
 
-    def find(self, doc: Doc, text: str, start: int, end: int, article: ArticleView) -> list[Hit]:
-        """Hits in ``text[start:end]`` (``text`` is the Doc's text), offsets relative to ``start``."""
-        return self.finder.find(text[start:end])
+    def context(self, doc: Doc, article: ArticleView, start: int, end: int) -> ArticleContext:
+        """What the finder may know about the article besides the text of ``[start, end)``."""
+        places = doc._.zx_places.get(article.index, {}) if Doc.has_extension("zx_places") and doc._.zx_places else {}
+        return ArticleContext(
+            district=_district(places.get("district")),
+            prefecture=_district(places.get("prefecture")),
+            province=_district(places.get("province")),
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         items = []
         for article in articles(doc):
             for start, end in article.segments:
-                for hit in self.find(doc, text, start, end, article):
+                for hit in self.finder.find(text[start:end], self.context(doc, article, start, end)):
                     items.append((start + hit.start, start + hit.end, _fields(hit.entity), article.index))
         return add_entity_spans(doc, self.spans_key, self.label, items, self.annotate_ents)
 
-    def add(self, rows: Iterable[dict[str, Any]]) -> None:
-        """Add or override rules (rows of a rules file, or built in code)."""
-        self.finder.add(list(rows))
+    def add(self, rows: Iterable[dict[str, Any]], source: str = "<rules>") -> None:
+        """Add or override rules (rows of a rules file, or built in code), validated first."""
+        checked = validate_rows(rows, self.row_models, source)
+        self.finder.add(checked)
+        self._added.extend(checked)
 
     def words(self) -> Iterator[str]:
         """Names the segmenter should keep whole (its user dictionary)."""
@@ -122,26 +153,31 @@ class RuleComponent:
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)
-        srsly.write_jsonl(path / RULES_FILE, self.finder.to_rows())
+        srsly.write_jsonl(path / RULES_FILE, self._added)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "RuleComponent":
-        self._finder = self.finder_class.from_rows(list(srsly.read_jsonl(ensure_path(path) / RULES_FILE)))
+        rules_file = ensure_path(path) / RULES_FILE
+        self._load_added(list(srsly.read_jsonl(rules_file)) if rules_file.exists() else [], str(rules_file))
         return self
 
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
-        return srsly.msgpack_dumps(self.finder.to_rows())
+        return srsly.msgpack_dumps(self._added)
 
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "RuleComponent":
-        self._finder = self.finder_class.from_rows(srsly.msgpack_loads(data))
+        self._load_added(srsly.msgpack_loads(data), "<bytes>")
         return self
+
+    def _load_added(self, rows: list[dict[str, Any]], source: str) -> None:
+        self._added = validate_rows(rows, self.row_models, source)
+        self._finder = None
 
 
 class DistrictComponent(RuleComponent):
-    """Districts; also decides each article's main district, which later components read."""
+    """Districts; also decides each article's places (``doc._.zx_places``), which later components read."""
 
     label = "DISTRICT"
     finder_class = DistrictFinder
-    rule_types = ("district", "district_stop", "district_weak")
+    row_models = DISTRICT_ROWS
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
@@ -153,14 +189,17 @@ class DistrictComponent(RuleComponent):
             found.append((article, per_segment, hits, self.finder.main_district(hits, title_end)))
         page_province = self._page_province([hit for _, _, hits, _ in found for hit in hits])
         items = []
+        places: dict[int, dict[str, Any]] = {}
         for article, per_segment, hits, main in found:
+            places[article.index] = {
+                "district": _fields(main) if main is not None else None,
+                "province": _fields(page_province) if page_province is not None else None,
+            }
             if main is not None:
-                article.info["district"] = _fields(main)
                 for (start, end), (_, written) in zip(article.segments, per_segment):
                     hits += [_shift(start, h) for h in self.finder.implicit(text[start:end], main, written)]
-            elif page_province is not None:  # 市政协 in a citywide article of a Chongqing paper
-                article.info["district"] = _fields(page_province)
             items.extend((h.start, h.end, _fields(h.entity), article.index) for h in hits)
+        doc._.zx_places = places
         return add_entity_spans(doc, self.spans_key, self.label, items, self.annotate_ents)
 
     def _page_province(self, hits: list[Hit]) -> District | None:
@@ -177,7 +216,7 @@ class OfficialComponent(RuleComponent):
 
     label = "OFFICIAL"
     finder_class = OfficialFinder
-    rule_types = ("official",)
+    row_models = OFFICIAL_ROWS
 
     def __init__(self, nlp: Language, name: str, spans_key: str, annotate_ents: bool, districts_key: str) -> None:
         super().__init__(nlp, name, spans_key, annotate_ents)
@@ -190,23 +229,31 @@ class OfficialComponent(RuleComponent):
             fields = extension(span, "zx")
             if not fields.get("implicit"):
                 self._districts.setdefault(extension(span, "zx_article"), []).append((span.start_char, span.end_char, fields))
-        return super().__call__(doc)
+        text = doc_text(doc)
+        items = []
+        for article in articles(doc):
+            for start, end in article.segments:
+                segment = text[start:end]
+                hits = self.finder.find(segment, self.context(doc, article, start, end))
+                # Later bare mentions (王俊指出) go to the person's first binding, as page offsets.
+                mentions = self.finder.link_mentions(segment, hits)
+                for hit in hits:
+                    hit.entity.mentions = [[start + s, start + e] for s, e in mentions.pop(hit.entity.name, ())]
+                    items.append((start + hit.start, start + hit.end, _fields(hit.entity), article.index))
+        return add_entity_spans(doc, self.spans_key, self.label, items, self.annotate_ents)
 
-    def find(self, doc: Doc, text: str, start: int, end: int, article: ArticleView) -> list[Hit]:
-        districts = [
+    def context(self, doc: Doc, article: ArticleView, start: int, end: int) -> ArticleContext:
+        """The article's places, its written districts in ``[start, end)``, and the province as the
+        district of an article that names none (``市政协`` in a citywide article of a Chongqing paper)."""
+        context = super().context(doc, article, start, end)
+        context.districts = [
             Hit(s - start, e - start, District(**fields))
             for s, e, fields in self._districts.get(article.index, ())
             if start <= s and e <= end
         ]
-        main = article.info.get("district")
-        segment = text[start:end]
-        hits = self.finder.find(segment, districts, District(**main) if main else None)
-        # Later bare mentions (王俊指出) go to the person's first binding, as page offsets.
-        mentions = self.finder.link_mentions(segment, hits)
-        for hit in hits:
-            found = mentions.pop(hit.entity.name, ())
-            hit.entity.mentions = [[start + s, start + e] for s, e in found]
-        return hits
+        if context.district is None:
+            context.district = context.province
+        return context
 
 
 class DateComponent(RuleComponent):
@@ -214,32 +261,34 @@ class DateComponent(RuleComponent):
 
     label = "DATE"
     finder_class = DateFinder
-    rule_types = ("date",)
+    row_models = DATE_ROWS
 
     def __init__(self, nlp: Language, name: str, spans_key: str, annotate_ents: bool, reference_date: str | None) -> None:
         super().__init__(nlp, name, spans_key, annotate_ents)
         self.reference_date = dt.date.fromisoformat(reference_date) if reference_date else None
 
-    def find(self, doc: Doc, text: str, start: int, end: int, article: ArticleView) -> list[Hit]:
-        return self.finder.find(text[start:end], reference_date=self.reference_date)
+    def context(self, doc: Doc, article: ArticleView, start: int, end: int) -> ArticleContext:
+        context = super().context(doc, article, start, end)
+        context.reference_date = self.reference_date
+        return context
 
 
 class BrandComponent(RuleComponent):
     label = "BRAND"
     finder_class = BrandFinder
-    rule_types = ("brand",)
+    row_models = BRAND_ROWS
 
 
 class QuantityComponent(RuleComponent):
     label = "QUANTITY"
     finder_class = QuantityFinder
-    rule_types = ("unit",)
+    row_models = UNIT_ROWS
 
 
 class DocumentComponent(RuleComponent):
     label = "DOCUMENT"
     finder_class = DocumentFinder
-    rule_types = ("document",)
+    row_models = DOCUMENT_ROWS
 
 
 class LayoutComponent:
@@ -270,6 +319,10 @@ def _fields(entity: Any) -> dict[str, Any]:
     return dict(vars(entity))
 
 
+def _district(fields: dict[str, Any] | None) -> District | None:
+    return District(**fields) if fields else None
+
+
 def _shift(start: int, hit: Hit) -> Hit:
     return Hit(start + hit.start, start + hit.end, hit.entity)
 
@@ -285,12 +338,16 @@ ENTITY_COMPONENTS: dict[str, type[RuleComponent]] = {
 PIPE_NAMES = ["zx_layout", *ENTITY_COMPONENTS]
 
 
-@Language.factory("zx_layout", default_config={"annotate_ents": True})
+@Language.factory("zx_layout", default_config={"annotate_ents": True}, assigns=["doc.spans", "doc.ents"])
 def make_layout(nlp: Language, name: str, annotate_ents: bool) -> LayoutComponent:
     return LayoutComponent(nlp, name, annotate_ents)
 
 
-@Language.factory("zx_districts", default_config={"spans_key": "zx_districts", "annotate_ents": True})
+@Language.factory(
+    "zx_districts",
+    default_config={"spans_key": "zx_districts", "annotate_ents": True},
+    assigns=["doc.spans", "doc.ents", "doc._.zx_places"],
+)
 def make_districts(nlp: Language, name: str, spans_key: str, annotate_ents: bool) -> DistrictComponent:
     return DistrictComponent(nlp, name, spans_key, annotate_ents)
 
@@ -298,29 +355,37 @@ def make_districts(nlp: Language, name: str, spans_key: str, annotate_ents: bool
 @Language.factory(
     "zx_officials",
     default_config={"spans_key": "zx_officials", "annotate_ents": True, "districts_key": "zx_districts"},
+    assigns=["doc.spans", "doc.ents"],
+    requires=["doc.spans", "doc._.zx_places"],
 )
 def make_officials(nlp: Language, name: str, spans_key: str, annotate_ents: bool, districts_key: str) -> OfficialComponent:
     return OfficialComponent(nlp, name, spans_key, annotate_ents, districts_key)
 
 
-@Language.factory("zx_brands", default_config={"spans_key": "zx_brands", "annotate_ents": True})
+@Language.factory("zx_brands", default_config={"spans_key": "zx_brands", "annotate_ents": True}, assigns=["doc.spans", "doc.ents"])
 def make_brands(nlp: Language, name: str, spans_key: str, annotate_ents: bool) -> BrandComponent:
     return BrandComponent(nlp, name, spans_key, annotate_ents)
 
 
-@Language.factory("zx_quantities", default_config={"spans_key": "zx_quantities", "annotate_ents": True})
+@Language.factory(
+    "zx_quantities", default_config={"spans_key": "zx_quantities", "annotate_ents": True}, assigns=["doc.spans", "doc.ents"]
+)
 def make_quantities(nlp: Language, name: str, spans_key: str, annotate_ents: bool) -> QuantityComponent:
     return QuantityComponent(nlp, name, spans_key, annotate_ents)
 
 
 @Language.factory(
-    "zx_dates", default_config={"spans_key": "zx_dates", "annotate_ents": True, "reference_date": None}
+    "zx_dates",
+    default_config={"spans_key": "zx_dates", "annotate_ents": True, "reference_date": None},
+    assigns=["doc.spans", "doc.ents"],
 )
 def make_dates(nlp: Language, name: str, spans_key: str, annotate_ents: bool, reference_date: str | None) -> DateComponent:
     return DateComponent(nlp, name, spans_key, annotate_ents, reference_date)
 
 
-@Language.factory("zx_documents", default_config={"spans_key": "zx_documents", "annotate_ents": True})
+@Language.factory(
+    "zx_documents", default_config={"spans_key": "zx_documents", "annotate_ents": True}, assigns=["doc.spans", "doc.ents"]
+)
 def make_documents(nlp: Language, name: str, spans_key: str, annotate_ents: bool) -> DocumentComponent:
     return DocumentComponent(nlp, name, spans_key, annotate_ents)
 

@@ -14,13 +14,26 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from pydantic import Field
+
 import regex
 
 from .numerals import parse_chinese
-from .finder import RowFinder
+from .finder import ArticleContext, RowFinder
 from .records import Date, Hit
+from .ruleset import RuleRow
 
 RULE_TYPE = "date"  # the ``type`` of rules rows this finder takes
+
+
+class DateRow(RuleRow):
+    """A relative year word and its offset from the reference year (``去年`` → -1)."""
+
+    word: str = Field(min_length=1)
+    years: int
+
+
+ROW_MODELS: dict[str, type[RuleRow]] = {RULE_TYPE: DateRow}
 # Relative year words before a month and their offset from the reference year.
 _DEFAULT_ROWS = tuple({"type": RULE_TYPE, "word": w, "years": y} for w, y in (("前年", -2), ("去年", -1), ("今年", 0), ("明年", 1)))
 _MONTH_DAY = r"(?P<month>1[0-2]|0?[1-9])月(?:(?P<day>3[01]|[12]\d|0?[1-9])[日号])?"
@@ -66,8 +79,12 @@ class DateFinder(RowFinder):
             rf"(?:{_TITLE}|{_YEAR}|(?P<rel>{words})?(?<![\d.个]){_MONTH_DAY})"
         )
 
-    def find(self, text: str, reference_date: datetime.date | None = None) -> list[Hit]:
-        """Dates in ``text``, in order; a day range ``8月22日至24日`` gives two dates."""
+    def find(self, text: str, context: ArticleContext | None = None) -> list[Hit]:
+        """Dates in ``text``, in order; a day range ``8月22日至24日`` gives two dates.
+
+        ``context.reference_date`` resolves 今年/去年 to a year.
+        """
+        reference_date = context.reference_date if context else None
         hits: list[Hit] = []
         for match in self._pattern.finditer(text):
             if match["title"]:

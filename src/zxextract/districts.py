@@ -31,13 +31,37 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Iterable, Iterator, Literal, Optional
 
 import numpy as np
 import regex
+from pydantic import Field
 
 from zxextract.normalize import code_points
+from zxextract.finder import ArticleContext
 from zxextract.records import District, Hit
+from zxextract.ruleset import RuleRow
+
+
+class DistrictRow(RuleRow):
+    """A unit of the gazetteer (docs/extending.md, "Districts")."""
+
+    name: str = Field(min_length=1)
+    level: Literal["province", "prefecture", "county", "zone", "township", "village"]
+    province: str = Field(min_length=1)
+    code: Optional[str] = Field(default=None, pattern=r"^\d{6}$")
+    parent: Optional[str] = None
+    short: list[str] | str = []
+    alias: list[str] | str = []
+
+
+class FormRow(RuleRow):
+    """A ``district_stop`` or ``district_weak`` form."""
+
+    name: str = Field(min_length=1)
+
+
+ROW_MODELS: dict[str, type[RuleRow]] = {"district": DistrictRow, "district_stop": FormRow, "district_weak": FormRow}
 
 HOME = "重庆市"
 SCORED_LEVELS = frozenset({"county", "zone"})
@@ -309,7 +333,7 @@ class DistrictFinder:
 
     # -- recognition ----------------------------------------------------------
 
-    def find(self, text: str) -> list[Hit]:
+    def find(self, text: str, context: ArticleContext | None = None) -> list[Hit]:
         """Districts written in ``text``, left to right, longest form first, at every level."""
         index = self._compiled()
         forms = index.forms

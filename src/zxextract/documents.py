@@ -4,14 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 import regex
+from pydantic import Field
 
-from .finder import RowFinder, packaged_rows
+from .finder import ArticleContext, RowFinder, packaged_rows
 from .records import Document, Hit
+from .ruleset import RuleRow
 
 RULE_TYPE = "document"  # the ``type`` of rules rows this finder takes
+
+
+class DocumentRow(RuleRow):
+    """A kind keyword: a title ending near it is of that kind."""
+
+    keyword: str = Field(min_length=1)
+    kind: Literal["proposal", "plan", "report", "other"]
+
+
+ROW_MODELS: dict[str, type[RuleRow]] = {RULE_TYPE: DocumentRow}
 # Nested titles use 〈〉 (《关于〈…〉的建议》); a title never spans a paragraph.
 _TITLE = regex.compile(r"《(?P<title>[^《》\n]+)》")
 _SPACE = regex.compile(r"\s+")
@@ -48,7 +60,7 @@ class DocumentFinder(RowFinder):
         # Searched backwards: the last keyword wins (《关于制定…规划的建议》 is a proposal, not a plan).
         self._keyword = regex.compile(rf"(?r)(?:{keywords})") if keywords else None
 
-    def find(self, text: str) -> list[Hit]:
+    def find(self, text: str, context: ArticleContext | None = None) -> list[Hit]:
         """Every 《》 title in ``text``, in order (repeats included)."""
         hits: list[Hit] = []
         for match in _TITLE.finditer(text):

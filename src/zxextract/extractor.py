@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import spacy
-import srsly
 from spacy.language import Language
 
 from . import components  # noqa: F401  (registers the zx_* factories)
@@ -19,6 +18,7 @@ from . import tokenizer  # noqa: F401  (registers zxextract.Tokenizer.v1)
 from .assemble import build_articles
 from .components import RuleComponent
 from .records import Article
+from .ruleset import RuleRow, read_rules_file, validate_rows
 from .tokenizer import doc_text
 
 PIPELINE_NAME = "zxextract_zh"
@@ -33,16 +33,6 @@ def pipeline_path() -> Path:
         if (candidate / "config.cfg").exists():
             return candidate
     raise FileNotFoundError(f"the {PIPELINE_NAME} pipeline is missing; rebuild it with scripts/build_pipeline.py")
-
-
-def read_rules(path: str | Path) -> list[dict[str, Any]]:
-    """Rows of a JSONL rules file; each row names its ``type`` (district, brand, official, unit, …)."""
-    rows = []
-    for number, row in enumerate(srsly.read_jsonl(Path(path)), start=1):
-        if not isinstance(row, dict) or "type" not in row:
-            raise ValueError(f"{path}:{number}: a rule is a JSON object with a 'type' key")
-        rows.append(row)
-    return rows
 
 
 class Extractor:
@@ -67,17 +57,27 @@ class Extractor:
             self._settled = True
             gc.freeze()
 
-    def add_rules(self, rows: Iterable[dict[str, Any]]) -> None:
-        """Give each component the rows of its ``type`` (see docs/extending.md)."""
+    def _rule_components(self) -> dict[str, RuleComponent]:
+        """The component that owns each rule ``type``."""
+        return {t: pipe for _, pipe in self.nlp.pipeline if isinstance(pipe, RuleComponent) for t in pipe.rule_types}
+
+    def rule_models(self) -> dict[str, type[RuleRow]]:
+        """The row model of every rule ``type`` this pipeline takes (how rows are validated)."""
+        return {t: pipe.row_models[t] for t, pipe in self._rule_components().items()}
+
+    def add_rules(self, rows: Iterable[dict[str, Any]], source: str = "<rules>") -> None:
+        """Give each component the rows of its ``type`` (see docs/extending.md); every row is validated first."""
+        checked = validate_rows(rows, self.rule_models(), source)
+        owners = self._rule_components()
         by_type: dict[str, list[dict[str, Any]]] = {}
-        for row in rows:
+        for row in checked:
             by_type.setdefault(row["type"], []).append(row)
-        owners = {t: pipe for _, pipe in self.nlp.pipeline if isinstance(pipe, RuleComponent) for t in pipe.rule_types}
-        unknown = sorted(set(by_type) - set(owners))
-        if unknown:
-            raise ValueError(f"unknown rule types {unknown}; known: {sorted(owners)}")
         for rule_type, group in by_type.items():
-            owners[rule_type].add(group)
+            owners[rule_type].add(group, source)
+
+    def add_rules_file(self, path: str | Path) -> None:
+        """Add the rows of a JSON Lines rules file (``#`` lines are comments); errors say ``file:line: key: reason``."""
+        self.add_rules(read_rules_file(path, self.rule_models()), str(path))
 
     def add_districts(self, rows: Iterable[dict[str, Any]]) -> None:
         """Add or override district names (a new district, a renamed county)."""
@@ -147,12 +147,12 @@ def _as_text(text: Any, encoding: str | None) -> str:
 
 
 def load(
-    rules: Iterable[str | Path] | None = None,
+    rules: str | Path | Iterable[str | Path] | None = None,
     segmenter: str = "pkuseg",
     path: str | Path | None = None,
     freeze_gc: bool = True,
 ) -> Extractor:
-    """Load the packaged pipeline (no network); ``rules`` are JSONL rules files, ``segmenter`` "pkuseg" or "char".
+    """Load the packaged pipeline (no network); ``rules``: one JSONL rules file or several; ``segmenter`` "pkuseg" or "char".
 
     ``freeze_gc``: after the first page, freeze the objects then alive out of
     the garbage collector's reach (:meth:`Extractor._settle`).
@@ -162,6 +162,6 @@ def load(
     nlp = spacy.load(path or pipeline_path(), config={"nlp": {"tokenizer": {"segmenter": segmenter}}})
     nlp.max_length = MAX_LENGTH
     extractor = Extractor(nlp, freeze_gc)
-    for rules_file in rules or ():
-        extractor.add_rules(read_rules(rules_file))
+    for rules_file in [rules] if isinstance(rules, (str, Path)) else rules or ():
+        extractor.add_rules_file(rules_file)
     return extractor

@@ -19,16 +19,37 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Literal
 from dataclasses import dataclass
 from importlib import resources
 
 import regex
+from pydantic import ConfigDict, model_validator
 
+from .finder import ArticleContext
 from .records import District, Hit, Official
+from .ruleset import RuleRow
 
 Rows = dict[str, list[dict[str, str]]]
 
 _TABLES = ("positions", "bodies", "surnames", "context")  # rules/officials_<table>.tsv; columns in docs/officials.md
+
+
+class OfficialRow(RuleRow):
+    """A row of one of the officials tables; its other keys are that table's columns, as strings."""
+
+    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
+    table: Literal["positions", "bodies", "surnames", "context"]
+
+    @model_validator(mode="after")
+    def _columns_are_strings(self) -> "OfficialRow":
+        for key, value in (self.model_extra or {}).items():
+            if not isinstance(value, str):
+                raise ValueError(f"{key} must be a string")
+        return self
+
+
+ROW_MODELS: dict[str, type[RuleRow]] = {"official": OfficialRow}
 _TITLE_KINDS = ("position", "descriptor", "truncated")
 # Characters that end a title segment when scanning back from a position.
 _SEG_STOP = frozenset("，,。；;：:！!？?“”‘’\"'《》【】[]…\n 、—的(（)）")
@@ -159,8 +180,13 @@ class OfficialFinder:
 
     # ------------------------------------------------------------------ finding
 
-    def find(self, text: str, districts: list[Hit], article_district: District | None) -> list[Hit]:
-        """One Hit per distinct (name, role, org) binding, in text order; ``mentions`` left empty."""
+    def find(self, text: str, context: ArticleContext | None = None) -> list[Hit]:
+        """One Hit per distinct (name, role, org) binding, in text order; ``mentions`` left empty.
+
+        ``context.districts`` are the written districts in ``text``; ``context.district`` the article's own.
+        """
+        context = context or ArticleContext()
+        districts, article_district = context.districts, context.district
         hit_ends: dict[int, Hit] = {}
         hit_starts: dict[int, Hit] = {}
         covered: set[int] = set()

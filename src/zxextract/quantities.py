@@ -12,18 +12,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 import regex
+from pydantic import Field
 
 from .numerals import HEDGES, NUMBER_PATTERN, parse_number
-from .finder import RowFinder, packaged_rows
+from .finder import ArticleContext, RowFinder, packaged_rows
 from .records import Hit, Quantity
+from .ruleset import RuleRow
 
 RULE_TYPE = "unit"  # the ``type`` of rules rows this finder takes
 NOT_A_UNIT = "-"
 NUMERALS_ANY = "any"
 NUMERALS_ARABIC = "arabic"
+
+
+class UnitRow(RuleRow):
+    """A measure word: its ``surface``, canonical ``unit``, and which numerals it takes (``after``)."""
+
+    surface: str = Field(min_length=1)
+    unit: str = Field(min_length=1)
+    after: Literal["any", "arabic"] = "any"
+
+
+ROW_MODELS: dict[str, type[RuleRow]] = {RULE_TYPE: UnitRow}
 
 # Qualifiers printed before the number, longest first, mapped to the forms SCHEMA.md lists.
 _BEFORE = {
@@ -105,7 +118,7 @@ class QuantityFinder(RowFinder):
         """The unit table as JSON-able rows; ``from_rows(to_rows())`` rebuilds an equal finder."""
         return [{"type": RULE_TYPE, "surface": s, "unit": u, "after": a} for s, (u, a) in self._units.items()]
 
-    def find(self, text: str) -> list[Hit]:
+    def find(self, text: str, context: ArticleContext | None = None) -> list[Hit]:
         """Quantities in ``text``, in order, with offsets into ``text``."""
         masked = _masked(text)
         hits: list[Hit] = []

@@ -1,7 +1,8 @@
 """Typed records: the JSON Lines contract of SCHEMA.md as plain dataclasses.
 
-Every entity carries ``text`` (its surface form in normalized text) and
-``span`` ([start, end] into the *raw* input).  Extractors build these objects
+Every entity carries ``text`` (its surface form in normalized text),
+``span`` ([start, end] into the *raw* input) and ``rule`` (the rule that
+found it, e.g. ``official:name_first``).  Extractors build these objects
 with a placeholder span; the pipeline maps spans to raw offsets when it
 assembles an :class:`Article`.
 """
@@ -29,6 +30,7 @@ class Credit:
     role: str  # reporter | correspondent | photographer | editor | author
     text: str = ""
     span: Span = field(default_factory=_no_span)
+    rule: Optional[str] = None  # which rule found it (``family:rule``), for whoever tunes the rules
 
 
 @dataclass_json
@@ -43,6 +45,7 @@ class District:
     implicit: bool = False
     text: str = ""
     span: Span = field(default_factory=_no_span)
+    rule: Optional[str] = None  # which rule found it (``family:rule``), for whoever tunes the rules
 
 
 @dataclass_json
@@ -58,6 +61,7 @@ class Official:
     text: str = ""
     span: Span = field(default_factory=_no_span)
     mentions: list[Span] = field(default_factory=list)
+    rule: Optional[str] = None  # which rule found it (``family:rule``), for whoever tunes the rules
 
 
 @dataclass_json
@@ -70,6 +74,7 @@ class Brand:
     kind: str = "other"  # platform | studio | campaign | mechanism | brand | other
     text: str = ""
     span: Span = field(default_factory=_no_span)
+    rule: Optional[str] = None  # which rule found it (``family:rule``), for whoever tunes the rules
 
 
 @dataclass_json
@@ -83,6 +88,7 @@ class Quantity:
     qualifier: Optional[str] = None
     text: str = ""
     span: Span = field(default_factory=_no_span)
+    rule: Optional[str] = None  # which rule found it (``family:rule``), for whoever tunes the rules
 
 
 @dataclass_json
@@ -95,6 +101,7 @@ class Date:
     day: Optional[int] = None
     text: str = ""
     span: Span = field(default_factory=_no_span)
+    rule: Optional[str] = None  # which rule found it (``family:rule``), for whoever tunes the rules
 
 
 @dataclass_json
@@ -106,6 +113,7 @@ class Document:
     kind: str = "other"  # proposal | plan | report | other
     text: str = ""
     span: Span = field(default_factory=_no_span)
+    rule: Optional[str] = None  # which rule found it (``family:rule``), for whoever tunes the rules
 
 
 Entity = Credit | District | Official | Brand | Quantity | Date | Document

@@ -1,0 +1,92 @@
+"""Rules files and rows: validated at load, errors that say file:line: key: reason."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import zxextract
+from zxextract.ruleset import RulesError, packaged_table
+
+
+@pytest.fixture(scope="module")
+def extractor() -> zxextract.Extractor:
+    return zxextract.load(segmenter="char")
+
+
+def write(path: Path, *lines: str) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_rules_file_with_comments_loads_from_one_path(tmp_path: Path) -> None:
+    rules = write(
+        tmp_path / "my.jsonl",
+        "# brands our team tracks",
+        json.dumps({"type": "brand", "name": "云端议事厅", "kind": "platform"}, ensure_ascii=False),
+        "",
+        "  # indented comment",
+    )
+    for given in (rules, str(rules), [rules]):
+        extractor = zxextract.load(rules=given, segmenter="char")
+        (article,) = extractor.parse("本报讯 大足区政协用好云端议事厅平台。")
+        assert [b.name for b in article.brands] == ["云端议事厅"]
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ({"type": "district", "name": 123, "level": "county", "province": "重庆市"}, ":2: name: Input should be a valid string"),
+        ({"type": "district", "name": "云湖区", "level": "city", "province": "重庆市"}, ":2: level: Input should be"),
+        ({"type": "district", "name": "云湖区", "level": "county"}, ":2: province: Field required"),
+        ({"type": "district", "name": "云湖区", "level": "county", "province": "重庆市", "code": "5099"}, ":2: code: String should match"),
+        ({"type": "brand", "name": "x", "kind": "party"}, ":2: kind: Input should be"),
+        ({"type": "brand", "kind": "platform"}, "exactly one of name, noun, verb, blocker"),
+        ({"type": "unit", "surface": "头"}, ":2: unit: Field required"),
+        ({"type": "date", "word": "大前年", "years": "-3"}, ":2: years: Input should be a valid integer"),
+        ({"type": "document", "keyword": "条例", "kind": "regulation"}, ":2: kind: Input should be"),
+        ({"type": "official", "table": "titles", "word": "x"}, ":2: table: Input should be"),
+        ({"type": "official", "table": "positions", "word": 1}, "word must be a string"),
+        ({"type": "brnad", "name": "x"}, ":2: type: unknown rule type 'brnad'"),
+        ({"name": "x"}, ":2: type: required"),
+        ({"type": "unit", "surface": "头", "unit": "头", "colour": "red"}, ":2: colour: Extra inputs are not permitted"),
+    ],
+)
+def test_a_bad_row_is_refused_with_file_line_key_and_reason(tmp_path: Path, row: dict, message: str, extractor: zxextract.Extractor) -> None:
+    rules = write(tmp_path / "bad.jsonl", "# one bad row", json.dumps(row, ensure_ascii=False))
+    with pytest.raises(RulesError) as error:
+        zxextract.load(rules=rules, segmenter="char")
+    assert str(error.value).startswith(f"{rules}:2: ") and message in str(error.value)
+    with pytest.raises(RulesError):  # the same check for rows added in code
+        extractor.add_rules([row])
+
+
+def test_not_json_and_not_an_object_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(RulesError, match=r"bad.jsonl:1: row: not JSON"):
+        zxextract.load(rules=write(tmp_path / "bad.jsonl", "{type: brand}"), segmenter="char")
+    with pytest.raises(RulesError, match=r"list.jsonl:1: a rule is a JSON object"):
+        zxextract.load(rules=write(tmp_path / "list.jsonl", "[1, 2]"), segmenter="char")
+    with pytest.raises(RulesError, match="cannot read rules"):
+        zxextract.load(rules=tmp_path / "missing.jsonl", segmenter="char")
+
+
+def test_a_refused_row_changes_nothing(extractor: zxextract.Extractor) -> None:
+    good = {"type": "brand", "name": "云端议事厅二号", "kind": "platform"}
+    with pytest.raises(RulesError):
+        extractor.add_rules([good, {"type": "brand", "name": "x", "kind": "party"}])
+    (article,) = extractor.parse("本报讯 大足区政协用好云端议事厅二号平台。")
+    assert "云端议事厅二号" not in [b.name for b in article.brands]
+
+
+def test_packaged_tables_validate_and_name_their_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = packaged_table("document_kinds.tsv", ("keyword", "kind"))
+    assert {"keyword": "提案", "kind": "proposal"} in rows
+    from zxextract import ruleset
+
+    monkeypatch.setattr(ruleset, "_packaged_lines", lambda name: ((1, "word\tkind\twhy"), (3, "a\tb\tc\td")))
+    with pytest.raises(RulesError, match=r"rules/x.tsv:3: row: 4 cells for 3 columns"):
+        packaged_table("x.tsv")
+    monkeypatch.setattr(ruleset, "_packaged_lines", lambda name: ((1, "word\tkind\twhy"), (2, "a\tb\tbecause")))
+    assert packaged_table("x.tsv") == ({"word": "a", "kind": "b"},)  # why is documentation
