@@ -29,16 +29,16 @@ import re as stdre
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Optional, get_args
 
 import regex
 from pydantic import model_validator
 
 from .finder import ArticleContext
-from .records import Brand, Hit
+from .records import Brand, BrandKind, Hit
 from .ruleset import RuleRow
 
-KINDS = frozenset({"platform", "studio", "campaign", "mechanism", "brand", "other"})
+KINDS = frozenset(get_args(BrandKind))
 SCOPES = frozenset({"generic", "head", "boundary", "phrase"})
 
 
@@ -49,7 +49,7 @@ class BrandRow(RuleRow):
     noun: Optional[str] = None
     verb: Optional[str] = None
     blocker: Optional[str] = None
-    kind: Literal["platform", "studio", "campaign", "mechanism", "brand", "other"] = "other"
+    kind: BrandKind = "other"
     parent: Optional[str] = None
     scope: Literal["generic", "head", "boundary", "phrase"] = "generic"
 

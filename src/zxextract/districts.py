@@ -31,7 +31,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable, Iterator, Literal, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 import numpy as np
 import regex
@@ -39,7 +39,7 @@ from pydantic import Field
 
 from zxextract.normalize import code_points
 from zxextract.finder import ArticleContext
-from zxextract.records import District, Hit
+from zxextract.records import District, Hit, Level
 from zxextract.ruleset import RuleRow
 
 
@@ -47,7 +47,7 @@ class DistrictRow(RuleRow):
     """A unit of the gazetteer (docs/extending.md, "Districts")."""
 
     name: str = Field(min_length=1)
-    level: Literal["province", "prefecture", "county", "zone", "township", "village"]
+    level: Level
     province: str = Field(min_length=1)
     code: Optional[str] = Field(default=None, pattern=r"^\d{6}$")
     parent: Optional[str] = None

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 
 import regex
 from pydantic import Field
 
 from .finder import ArticleContext, RowFinder, packaged_rows
-from .records import Document, Hit
+from .records import Document, DocumentKind, Hit
 from .ruleset import RuleRow
 
 RULE_TYPE = "document"  # the ``type`` of rules rows this finder takes
@@ -20,7 +20,7 @@ class DocumentRow(RuleRow):
     """A kind keyword: a title ending near it is of that kind."""
 
     keyword: str = Field(min_length=1)
-    kind: Literal["proposal", "plan", "report", "other"]
+    kind: DocumentKind
 
 
 ROW_MODELS: dict[str, type[RuleRow]] = {RULE_TYPE: DocumentRow}

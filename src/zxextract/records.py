@@ -10,11 +10,19 @@ assembles an :class:`Article`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Literal, Optional
 
 from dataclasses_json import dataclass_json
 
 Span = list[int]  # [start, end] into the raw input
+
+# The enumerated fields of SCHEMA.md (checked by type checkers; JSON carries the plain strings).
+ArticleKind = Literal["report", "brief", "photo", "continuation", "other"]
+CreditRole = Literal["reporter", "correspondent", "photographer", "editor", "author"]
+Level = Literal["province", "prefecture", "county", "zone", "township", "village"]
+Category = Literal["cppcc", "party", "government", "npc", "democratic_party", "enterprise", "institution", "other"]
+BrandKind = Literal["platform", "studio", "campaign", "mechanism", "brand", "other"]
+DocumentKind = Literal["proposal", "plan", "report", "other"]
 
 
 def _no_span() -> Span:
@@ -27,7 +35,7 @@ class Credit:
     """Who wrote or photographed an article."""
 
     name: str
-    role: str  # reporter | correspondent | photographer | editor | author
+    role: CreditRole
     text: str = ""
     span: Span = field(default_factory=_no_span)
     rule: Optional[str] = None  # which rule found it (``family:rule``), for whoever tunes the rules
@@ -40,7 +48,7 @@ class District:
 
     name: str
     code: Optional[str]
-    level: str  # province | prefecture | county | zone | township | village
+    level: Level
     province_name: Optional[str] = None
     implicit: bool = False
     text: str = ""
@@ -57,7 +65,7 @@ class Official:
     role: str
     org: Optional[str]
     district: Optional[str] = None
-    category: str = "other"  # cppcc | party | government | npc | democratic_party | enterprise | institution | other
+    category: Category = "other"
     text: str = ""
     span: Span = field(default_factory=_no_span)
     mentions: list[Span] = field(default_factory=list)
@@ -71,7 +79,7 @@ class Brand:
 
     name: str
     parent: Optional[str] = None
-    kind: str = "other"  # platform | studio | campaign | mechanism | brand | other
+    kind: BrandKind = "other"
     text: str = ""
     span: Span = field(default_factory=_no_span)
     rule: Optional[str] = None  # which rule found it (``family:rule``), for whoever tunes the rules
@@ -110,7 +118,7 @@ class Document:
     """A title in 《》."""
 
     title: str
-    kind: str = "other"  # proposal | plan | report | other
+    kind: DocumentKind = "other"
     text: str = ""
     span: Span = field(default_factory=_no_span)
     rule: Optional[str] = None  # which rule found it (``family:rule``), for whoever tunes the rules
@@ -126,7 +134,7 @@ class Article:
 
     doc_id: str
     index: int
-    kind: str  # report | brief | photo | continuation | other
+    kind: ArticleKind
     section: Optional[str] = None
     title: Optional[str] = None
     subtitle: Optional[str] = None
