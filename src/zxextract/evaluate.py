@@ -168,8 +168,8 @@ class TypeScore:
     fn: int = 0
 
     @classmethod
-    def of(cls, gold: Iterable[Key], predicted: Iterable[Key]) -> TypeScore:
-        """The counts of two key collections, repeats counted (pass sets, or ``type_keys``, for a set type)."""
+    def of(cls, gold: Iterable[Key] | Counter[Key], predicted: Iterable[Key] | Counter[Key]) -> TypeScore:
+        """The counts of two key collections or Counters (``type_keys``), repeats counted: pass sets for a set type."""
         want, got = Counter(gold), Counter(predicted)
         return cls((want & got).total(), (got - want).total(), (want - got).total())
 
@@ -258,7 +258,7 @@ def score(gold: Mapping[str, Sequence[Record]], predicted: Mapping[str, Sequence
                 continue
             else:
                 want, got = type_keys(name, gold_articles, gold=True), type_keys(name, mine)
-                counts = TypeScore.of(want.elements(), got.elements())
+                counts = TypeScore.of(want, got)
                 errs = DocErrors(_sorted((got - want).elements()), _sorted((want - got).elements()))
             types[name] += counts
             errors[name][doc_id] = errs
