@@ -295,7 +295,7 @@ def test_zero_denominators(tp: int, fp: int, fn: int, expected: tuple[float, flo
 def test_type_score_of_counts_repeats_and_type_keys_normalizes() -> None:
     assert TypeScore.of(["a", "a", "b"], ["a", "c"]) == TypeScore(1, 1, 2)
     assert TypeScore.of({"a", "b"}, set()) == TypeScore(0, 0, 2)
-    assert TypeScore.of(Counter(a=2, b=1), Counter(a=1, c=3)) == TypeScore(1, 4, 2)
+    assert TypeScore.of(Counter(a=2, b=1), Counter(a=1, c=3)) == TypeScore(1, 3, 2)
     records = [{"officials": [{"name": "劉 國華", "role": "主席"}, {"name": "刘国华", "role": "主席"}]}]
     assert type_keys("officials", records) == {("刘国华", "主席"): 1}
     assert type_keys("dates", [article(dates=[Date(2023)] * 2)]) == {(2023, None, None): 2}
