@@ -16,6 +16,7 @@ from zxextract.evaluate import (
     TYPES,
     Scores,
     TypeScore,
+    _simplified,
     evaluate,
     format_errors,
     format_table,
@@ -430,6 +431,7 @@ def test_t2s_table_maps_as_the_reference_scorer_does() -> None:
             trad, simp = line.split("\t")
             table[trad] = simp
     assert plain("".join(table)) == "".join(table.values())
+    assert set(_simplified()) == {ord(trad) for trad in table}  # and nothing else
 
 
 def score_py(gold: Path, pred: Path) -> list[str]:

@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .normalize import _t2s
+from .normalize import _t2s  # the package's one t2s table (rules/t2s.tsv), read once
 from .records import Article
 
 if TYPE_CHECKING:
