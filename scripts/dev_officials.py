@@ -13,15 +13,18 @@ from __future__ import annotations
 import argparse
 import json
 from collections import Counter
+from dataclasses import asdict
 from pathlib import Path
 
 from zxextract.districts import DistrictFinder
+from zxextract.evaluate import TypeScore, type_keys
 from zxextract.normalize import normalize
 from zxextract.officials import OfficialFinder
 from zxextract.records import District, Hit
 
 ROOT = Path(__file__).resolve().parent.parent
 LEVELS = ("county", "zone")
+TYPES = ("officials", "officials_strict")  # (name, role), and with the org
 
 
 def _dominant(hits: list[Hit]) -> District | None:
@@ -56,29 +59,21 @@ def main() -> None:
     ap.add_argument("-v", action="store_true", help="print false positives and negatives")
     args = ap.parse_args()
     finder, districts = OfficialFinder.default(), DistrictFinder.default()
-    totals = {"loose": [0, 0, 0], "strict": [0, 0, 0]}
+    totals = dict.fromkeys(TYPES, TypeScore())
     for seed in sorted((ROOT / "seeds").glob("*.txt")):
         text = normalize(seed.read_text(encoding="utf-8")).text
-        gold = json.loads((ROOT / "tests/data/gold" / f"{seed.name}.json").read_text(encoding="utf-8"))
-        gold_strict = {(o["name"], o["role"], o["org"]) for a in gold["articles"] for o in a["officials"]}
-        pred_strict = {(h.entity.name, h.entity.role, h.entity.org) for h in predict(text, finder, districts, args.mode)}
-        for key, g, p in (
-            ("loose", {k[:2] for k in gold_strict}, {k[:2] for k in pred_strict}),
-            ("strict", gold_strict, pred_strict),
-        ):
-            totals[key][0] += len(g & p)
-            totals[key][1] += len(p - g)
-            totals[key][2] += len(g - p)
-            if args.v and key == "strict":
-                for k in sorted(p - g):
+        gold = json.loads((ROOT / "tests/data/gold" / f"{seed.name}.json").read_text(encoding="utf-8"))["articles"]
+        page = [{"officials": [asdict(h.entity) for h in predict(text, finder, districts, args.mode)]}]
+        for type_ in TYPES:
+            want, got = type_keys(type_, gold, gold=True), type_keys(type_, page)
+            totals[type_] += TypeScore.of(want, got)
+            if args.v and type_ == "officials_strict":
+                for k in sorted(got - want):
                     print(f"{seed.name} FP {k}")
-                for k in sorted(g - p):
+                for k in sorted(want - got):
                     print(f"{seed.name} FN {k}")
-    for key, (tp, fp, fn) in totals.items():
-        prec = tp / (tp + fp) if tp + fp else 0.0
-        rec = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        print(f"{key:6s} tp={tp} fp={fp} fn={fn} P={prec:.3f} R={rec:.3f} F1={f1:.3f}")
+    for type_, s in totals.items():
+        print(f"{type_:16s} tp={s.tp} fp={s.fp} fn={s.fn} P={s.precision:.3f} R={s.recall:.3f} F1={s.f1:.3f}")
 
 
 if __name__ == "__main__":

@@ -1,100 +1,185 @@
-"""Score predicted Article records against the gold files, as SCHEMA.md's Scoring section defines.
+"""Score predicted articles against the gold files by the schema's scoring rules (docs/evaluate.md states each one).
 
 Per source document and per type, the keys of the prediction's articles
 (their union) are compared with the keys of the gold's articles; true
 positives, false positives and false negatives are summed over documents and
 give micro precision, recall and F1.
 
-Choices where SCHEMA.md is silent (docs/evaluate.md explains them):
+Articles are compared as JSON records (``Article.to_dict()`` or a JSON Lines
+line read as it is), so keys the record class may not have yet (``published``,
+``source``) are scored as soon as a prediction carries them.
 
-* Officials, bylines, districts, brands and documents are sets per document;
-  quantities, dates and articles are multisets (an article predicted twice
-  is a segmentation error and must cost a false positive).
-* Quotes and dots are normalized for brands and article titles only, on both
-  sides: ``“”"「」＂`` → ``"``, ``‘’'『』＇`` → ``'``, ``•・‧∙･`` → ``·``.
-* A ratio whose denominator is zero is 1.0 when tp = fp = fn = 0 (nothing to
-  find, nothing wrongly found) and 0.0 otherwise.
-* A gold document with no predicted article scores as an empty prediction;
-  predictions for a document without gold are ignored with a warning.
+``TypeScore`` is the project's one P/R/F1: scripts and tests that measure a
+finder build their keys with ``type_keys`` and count them with ``TypeScore.of``.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import warnings
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .records import Article, Brand, Credit, Date, District, Document, Official, Quantity
+from .normalize import _t2s  # the package's one t2s table (rules/t2s.tsv), read once
+from .records import Article
 
 if TYPE_CHECKING:
     from .extractor import Extractor
 
 Key = Hashable
+Record = Mapping[str, Any]  # one article as JSON: a gold article, or a predicted Article as a dict
 
-_QUOTES = str.maketrans({**dict.fromkeys("“”\"「」＂", '"'), **dict.fromkeys("‘’'『』＇", "'"), **dict.fromkeys("•・‧∙･", "·")})
+_WHITESPACE = re.compile(r"\s+")
+_QUOTES = str.maketrans({'"': "“", "'": "‘", "「": "“", "」": "”", "『": "‘", "』": "’", "・": "·", "•": "·", "‧": "·", "．": "·"})
+_HALF_TO_FULL = {ord(c): ord(c) + 0xFEE0 for c in "!(),:;?+"}
+_DASHES = "—-"
 _SCORED_LEVELS = frozenset({"county", "zone"})
 
 
-def _no_space(text: str) -> str:
-    return "".join(text.split())
+@lru_cache(maxsize=1)
+def _simplified() -> dict[int, str]:
+    """Traditional → simplified, one character to one: the whole OpenCC TSCharacters table (sure and ambiguous forms)."""
+    sure, ambiguous = _t2s()
+    return {ord(trad): simp for trad, simp in {**sure, **ambiguous}.items()}
 
 
-def _canonical(text: str) -> str:
-    """Whitespace removed and quote/dot variants unified, so ASCII and curly quotes compare equal."""
-    return _no_space(text).translate(_QUOTES)
+def plain(text: str | None) -> str:
+    """Whitespace removed and traditional characters simplified: every compared string goes through this."""
+    return _WHITESPACE.sub("", text or "").translate(_simplified())
 
 
-def _sig6(value: float | None) -> float | None:
-    """The value rounded to 6 significant digits (``+ 0.0`` turns -0.0 into 0.0)."""
-    return None if value is None else float(f"{value:.6g}") + 0.0
+def title_key(text: str | None) -> str:
+    """``plain``, then quotes, half-width punctuation (``!(),:;?+``) and middle dots unified."""
+    return plain(text).translate(_QUOTES).translate(_HALF_TO_FULL).replace("”", "“").replace("’", "‘")
 
 
-def _district_key(district: District) -> str:
-    return district.code or f"zone:{district.name}"
+def brand_key(name: str | None) -> str:
+    """A brand name as ``title_key``, without quotes around it."""
+    return title_key(name).strip("“‘")
+
+
+def _sig6(value: Any) -> float | None:
+    """The value rounded to 6 significant digits; null (or not a number) stays None."""
+    if value is None:
+        return None
+    try:
+        return float(f"{float(value):.6g}")
+    except (TypeError, ValueError):
+        return None
+
+
+def _name(item: Any, key: str) -> str | None:
+    """A gold list holds bare strings where predictions hold records (brands, documents)."""
+    return item if isinstance(item, str) else item.get(key)
+
+
+def _districts(article: Record, gold: bool) -> Iterator[Key]:
+    for d in article.get("districts") or []:
+        if isinstance(d, str) or (not gold and d.get("level") not in _SCORED_LEVELS):
+            continue  # gold districts carry no level: the gold lists counties and zones only
+        yield d.get("code") or "zone:" + plain(d.get("name"))
+
+
+def _published(article: Record, gold: bool) -> Iterator[Key]:
+    date = article.get("published")
+    if isinstance(date, Mapping):
+        yield date.get("year"), date.get("month"), date.get("day")
+
+
+def _plain_keys(field: str, *parts: str) -> Callable[[Record, bool], Iterator[Key]]:
+    """Keys of a list of records: the named parts, each ``plain``."""
+    def keys(article: Record, gold: bool) -> Iterator[Key]:
+        for item in article.get(field) or []:
+            yield tuple(plain(item.get(part)) for part in parts)
+    return keys
+
+
+def _quantities(article: Record, gold: bool) -> Iterator[Key]:
+    for q in article.get("quantities") or []:
+        yield _sig6(q.get("value")), _sig6(q.get("value_max")), plain(q.get("unit"))
+
+
+def _dates(article: Record, gold: bool) -> Iterator[Key]:
+    for d in article.get("dates") or []:
+        yield d.get("year"), d.get("month"), d.get("day")
+
+
+def _brands(article: Record, gold: bool) -> Iterator[Key]:
+    for b in article.get("brands") or []:
+        yield brand_key(_name(b, "name"))
+
+
+def _documents(article: Record, gold: bool) -> Iterator[Key]:
+    for d in article.get("documents") or []:
+        yield title_key(_name(d, "title")).strip("《》")
+
+
+def _bylines(article: Record, gold: bool) -> Iterator[Key]:
+    for c in article.get("bylines") or []:
+        yield plain(c.get("name")), c.get("role")
 
 
 @dataclass(frozen=True)
 class _Type:
-    """How one type's keys are read from an article, and whether repeats count."""
+    """How one type's keys are read from an article (gold or predicted), and whether repeats count."""
 
-    keys: Callable[[Article], Iterable[Key]]
+    keys: Callable[[Record, bool], Iterable[Key]]
     multiset: bool
 
 
-_TYPES: dict[str, _Type] = {
-    "districts": _Type(lambda a: (_district_key(d) for d in a.districts if d.level in _SCORED_LEVELS), multiset=False),
-    "officials": _Type(lambda a: ((o.name, o.role) for o in a.officials), multiset=False),
-    "officials_strict": _Type(lambda a: ((o.name, o.role, o.org) for o in a.officials), multiset=False),
-    "brands": _Type(lambda a: (_canonical(b.name) for b in a.brands), multiset=False),
-    "quantities": _Type(lambda a: ((_sig6(q.value), _sig6(q.value_max), q.unit) for q in a.quantities), multiset=True),
-    "dates": _Type(lambda a: ((d.year, d.month, d.day) for d in a.dates), multiset=True),
-    "documents": _Type(lambda a: (_no_space(d.title) for d in a.documents), multiset=False),
-    "bylines": _Type(lambda a: ((c.name, c.role) for c in a.bylines), multiset=False),
-    "articles": _Type(lambda a: [title for title in [_canonical(a.title or "")] if title], multiset=True),
+# In the order the reference scorer prints them; articles are matched by ``_match_titles``, not by keys.
+_TYPES: dict[str, _Type | None] = {
+    "articles": None,
+    "bylines": _Type(_bylines, multiset=False),
+    "districts": _Type(_districts, multiset=False),
+    "officials": _Type(_plain_keys("officials", "name", "role"), multiset=False),
+    "officials_strict": _Type(_plain_keys("officials", "name", "role", "org"), multiset=False),
+    "brands": _Type(_brands, multiset=False),
+    "quantities": _Type(_quantities, multiset=True),
+    "dates": _Type(_dates, multiset=True),
+    "documents": _Type(_documents, multiset=False),
+    "published": _Type(_published, multiset=False),
 }
 
 TYPES: tuple[str, ...] = tuple(_TYPES)
 
 
+def type_keys(type_: str, articles: Iterable[Article | Record], *, gold: bool = False) -> Counter[Key]:
+    """The union of the articles' keys of one type (not ``articles``): counted for a multiset, once each for a set."""
+    spec = _TYPES.get(type_)
+    if spec is None:
+        raise ValueError(f"no keys for type {type_!r}; one of: {', '.join(t for t, s in _TYPES.items() if s)}")
+    keys = Counter(key for article in articles for key in spec.keys(_record(article), gold))
+    return keys if spec.multiset else Counter(set(keys))
+
+
 @dataclass(frozen=True)
 class TypeScore:
-    """Summed counts of one type; the ratios follow from them."""
+    """Summed counts of one type; the ratios follow from them (a ratio over nothing is 0.0)."""
 
     tp: int = 0
     fp: int = 0
     fn: int = 0
 
+    @classmethod
+    def of(cls, gold: Iterable[Key] | Counter[Key], predicted: Iterable[Key] | Counter[Key]) -> TypeScore:
+        """The counts of two key collections or Counters (``type_keys``), repeats counted: pass sets for a set type."""
+        want, got = Counter(gold), Counter(predicted)
+        return cls((want & got).total(), (got - want).total(), (want - got).total())
+
     @property
     def precision(self) -> float:
-        return _ratio(self.tp, self.tp + self.fp, self)
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
 
     @property
     def recall(self) -> float:
-        return _ratio(self.tp, self.tp + self.fn, self)
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
 
     @property
     def f1(self) -> float:
@@ -103,13 +188,6 @@ class TypeScore:
 
     def __add__(self, other: TypeScore) -> TypeScore:
         return TypeScore(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
-
-
-def _ratio(num: int, den: int, score: TypeScore) -> float:
-    """num/den; an empty denominator is perfect only when the whole comparison is empty."""
-    if den:
-        return num / den
-    return 1.0 if score.tp == score.fp == score.fn == 0 else 0.0
 
 
 @dataclass(frozen=True)
@@ -138,55 +216,95 @@ class Scores:
         }
 
 
-def _gold_article(doc_id: str, index: int, gold: dict) -> Article:
-    """One gold article as an Article record (gold districts are county, or zone when their code is null)."""
-    return Article(
-        doc_id=doc_id,
-        index=index,
-        kind=gold["kind"],
-        section=gold["section"],
-        title=gold["title"],
-        subtitle=gold["subtitle"],
-        bylines=[Credit(name=c["name"], role=c["role"]) for c in gold["bylines"]],
-        districts=[District(name=d["name"], code=d["code"], level="county" if d["code"] else "zone") for d in gold["districts"]],
-        officials=[Official(name=o["name"], role=o["role"], org=o["org"]) for o in gold["officials"]],
-        brands=[Brand(name=name) for name in gold["brands"]],
-        quantities=[
-            Quantity(value=q["value"], value_max=q["value_max"], unit=q["unit"], qualifier=q["qualifier"], text=q["text"])
-            for q in gold["quantities"]
-        ],
-        dates=[Date(year=d["year"], month=d["month"], day=d["day"], text=d["text"]) for d in gold["dates"]],
-        documents=[Document(title=title) for title in gold["documents"]],
-    )
+def _record(article: Article | Record) -> Record:
+    return article if isinstance(article, Mapping) else article.to_dict()
 
 
-def _read_gold(gold_dir: Path) -> dict[str, tuple[str, list[Article]]]:
-    """doc_id → (page file name, gold articles); gold ``X.txt.json`` names page ``X.txt``."""
+def _match_titles(gold: Sequence[Record], predicted: Sequence[Record]) -> tuple[TypeScore, DocErrors]:
+    """Each predicted title takes the first unmatched gold article it equals by title or by subtitle.
+
+    A two-line headline may be predicted with its lines in either order; titled gold articles only.
+    """
+    accept = [
+        {title_key(a.get(part)).strip(_DASHES) for part in ("title", "subtitle") if a.get(part)}
+        for a in gold
+        if a.get("title")
+    ]
+    used: set[int] = set()
+    false_pos: list[Key] = []
+    for title in (title_key(a["title"]).strip(_DASHES) for a in predicted if a.get("title")):
+        hit = next((i for i, ok in enumerate(accept) if i not in used and title in ok), None)
+        if hit is None:
+            false_pos.append(title)
+        else:
+            used.add(hit)
+    false_neg: list[Key] = [min(ok) for i, ok in enumerate(accept) if i not in used]
+    return TypeScore(len(used), len(false_pos), len(false_neg)), DocErrors(false_pos, false_neg)
+
+
+def score(gold: Mapping[str, Sequence[Record]], predicted: Mapping[str, Sequence[Article | Record]]) -> Scores:
+    """Compare predicted with gold articles, document by document (documents missing from ``predicted`` predict nothing).
+
+    ``published`` is scored only on documents where some gold article has the key.
+    """
+    types = {name: TypeScore() for name in TYPES}
+    errors: dict[str, dict[str, DocErrors]] = {name: {} for name in TYPES}
+    for doc_id, gold_articles in gold.items():
+        mine = [_record(a) for a in predicted.get(doc_id, [])]
+        for name, spec in _TYPES.items():
+            if spec is None:
+                counts, errs = _match_titles(gold_articles, mine)
+            elif name == "published" and not any("published" in a for a in gold_articles):
+                continue
+            else:
+                want, got = type_keys(name, gold_articles, gold=True), type_keys(name, mine)
+                counts = TypeScore.of(want, got)
+                errs = DocErrors(_sorted((got - want).elements()), _sorted((want - got).elements()))
+            types[name] += counts
+            errors[name][doc_id] = errs
+    return Scores(types, errors)
+
+
+def _sorted(keys: Iterable[Key]) -> list[Key]:
+    """Keys in natural order (numbers numerically), None parts first."""
+    def order(key: Key) -> tuple:
+        parts = key if isinstance(key, tuple) else (key,)
+        return tuple((part is not None, part if part is not None else 0) for part in parts)
+    return sorted(keys, key=order)
+
+
+def _read_gold(gold_dir: Path) -> dict[str, tuple[str, list[dict]]]:
+    """doc_id → (page file name, gold articles as written); gold ``X.txt.json`` names page ``X.txt``."""
     files = sorted(gold_dir.glob("*.json"))
     if not files:
         raise FileNotFoundError(f"no gold files (*.json) in {gold_dir}")
     gold = {}
     for path in files:
         data = json.loads(path.read_text(encoding="utf-8"))
-        articles = [_gold_article(data["doc_id"], i, a) for i, a in enumerate(data["articles"])]
-        gold[data["doc_id"]] = (path.name.removesuffix(".json"), articles)
+        gold[data["doc_id"]] = (path.name.removesuffix(".json"), data["articles"])
     return gold
 
 
-def load_gold(gold_dir: str | Path) -> dict[str, list[Article]]:
-    """doc_id → gold articles, for every ``*.json`` in the folder, in file-name order."""
+def load_gold(gold_dir: str | Path) -> dict[str, list[dict]]:
+    """doc_id → gold articles (JSON as written), for every ``*.json`` in the folder, in file-name order."""
     return {doc_id: articles for doc_id, (_, articles) in _read_gold(Path(gold_dir)).items()}
 
 
-def read_predictions(path: str | Path) -> Iterator[Article]:
-    """Articles from a JSON Lines file as ``zxextract extract`` writes it; blank lines are skipped."""
+def read_predictions(path: str | Path) -> Iterator[dict]:
+    """Articles from a JSON Lines file as ``zxextract extract`` writes it, as JSON objects; blank lines are skipped.
+
+    Records are kept as written, so keys the Article class does not know are still scored.
+    """
     with Path(path).open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, 1):
             if line.strip():
                 try:
-                    yield Article.from_dict(json.loads(line))
-                except (ValueError, KeyError, TypeError) as err:
+                    record = json.loads(line)
+                except ValueError as err:
                     raise ValueError(f"{path}:{number}: not an Article record: {err}") from err
+                if not isinstance(record, dict) or "doc_id" not in record:
+                    raise ValueError(f"{path}:{number}: not an Article record: no doc_id")
+                yield record
 
 
 def _predict(pages: dict[str, str], pages_dir: Path, extractor: Extractor | None) -> Iterator[Article]:
@@ -204,55 +322,30 @@ def _predict(pages: dict[str, str], pages_dir: Path, extractor: Extractor | None
         yield from articles
 
 
-def _group(predictions: Iterable[Article], gold: dict[str, list[Article]]) -> dict[str, list[Article]]:
-    """Predicted articles per gold document; documents without gold are dropped with a warning."""
-    grouped: dict[str, list[Article]] = {doc_id: [] for doc_id in gold}
+def _group(predictions: Iterable[Article | Record], gold: Mapping[str, object]) -> dict[str, list[Record]]:
+    """Predicted articles per gold document, by the file name of their ``doc_id``; others dropped with a warning."""
+    grouped: dict[str, list[Record]] = {doc_id: [] for doc_id in gold}
     stray: set[str] = set()
     for article in predictions:
-        if article.doc_id in grouped:
-            grouped[article.doc_id].append(article)
+        record = _record(article)
+        doc_id = os.path.basename(str(record.get("doc_id", "")))
+        if doc_id in grouped:
+            grouped[doc_id].append(record)
         else:
-            stray.add(article.doc_id)
+            stray.add(doc_id)
     if stray:
         warnings.warn(f"ignored predictions for {len(stray)} document(s) without gold: {', '.join(sorted(stray))}", stacklevel=3)
     return grouped
-
-
-def _keys(type_: _Type, articles: list[Article]) -> Counter[Key]:
-    """The union of the articles' keys: counted for a multiset, once each for a set."""
-    keys = Counter(key for article in articles for key in type_.keys(article))
-    return keys if type_.multiset else Counter(set(keys))
-
-
-def score(gold: dict[str, list[Article]], predicted: dict[str, list[Article]]) -> Scores:
-    """Compare predicted with gold articles, document by document (documents missing from ``predicted`` predict nothing)."""
-    types = {name: TypeScore() for name in TYPES}
-    errors: dict[str, dict[str, DocErrors]] = {name: {} for name in TYPES}
-    for doc_id, gold_articles in gold.items():
-        for name, type_ in _TYPES.items():
-            want, got = _keys(type_, gold_articles), _keys(type_, predicted.get(doc_id, []))
-            false_pos, false_neg = got - want, want - got
-            types[name] += TypeScore((want & got).total(), false_pos.total(), false_neg.total())
-            errors[name][doc_id] = DocErrors(_sorted(false_pos.elements()), _sorted(false_neg.elements()))
-    return Scores(types, errors)
-
-
-def _sorted(keys: Iterable[Key]) -> list[Key]:
-    """Keys in natural order (numbers numerically), None parts first."""
-    def order(key: Key) -> tuple:
-        parts = key if isinstance(key, tuple) else (key,)
-        return tuple((part is not None, part if part is not None else 0) for part in parts)
-    return sorted(keys, key=order)
 
 
 def evaluate(
     gold_dir: str | Path,
     *,
     pages_dir: str | Path | None = None,
-    predictions: str | Path | Iterable[Article] | None = None,
+    predictions: str | Path | Iterable[Article | Record] | None = None,
     extractor: Extractor | None = None,
 ) -> Scores:
-    """Score predictions (a JSONL path or Article records) or, without them, the extractor run on the gold's pages.
+    """Score predictions (a JSONL path, Article records or their dicts) or, without them, the extractor run on the gold's pages.
 
     Pages are looked up in ``pages_dir``, or next to the gold files.
     """
@@ -276,10 +369,10 @@ def _show(key: Key) -> str:
 
 
 def format_table(scores: Scores) -> str:
-    """A fixed-width table: type, P, R, F1, tp, fp, fn, one row per type."""
-    rows = [f"{'type':<18}{'P':>7}{'R':>7}{'F1':>7}{'tp':>7}{'fp':>7}{'fn':>7}"]
+    """One row per type: type, P, R, F1, tp, fp, fn, laid out as the reference scorer prints them."""
+    rows = [f"{'type':18} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"]
     for name, s in scores.types.items():
-        rows.append(f"{name:<18}{s.precision:>7.3f}{s.recall:>7.3f}{s.f1:>7.3f}{s.tp:>7}{s.fp:>7}{s.fn:>7}")
+        rows.append(f"{name:18} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.tp:5d} {s.fp:5d} {s.fn:5d}")
     return "\n".join(rows)
 
 
