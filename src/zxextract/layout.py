@@ -196,7 +196,7 @@ class _Line:
     photo_credit: bool = False
     lead_credit: bool = False  # a 本报讯 line with the credit in parentheses
     indent: bool = False  # the raw line opens with two or more spaces (a web paragraph)
-    furniture: str | None = None  # furniture kind: page (OCR) | navigation | contents | footer | masthead | meta | noise | repeat
+    furniture: str | None = None  # furniture kind: page (OCR) | navigation | contents | footer | masthead | meta | noise
     stamp: Hit | None = None  # the publication date a meta or edition-date line prints
     source: str | None = None  # the outlet a ``来源:`` line prints
     crumb: str | None = None  # the column a breadcrumb names
@@ -551,8 +551,9 @@ def _classify(norm: Normalized, sraw: str, lines: list[_Line]) -> None:
     """Give every line its kind (furniture, section, cont, jump, credit, news, closing, deck, head, body).
 
     Lines ``_page_furniture`` marked keep their kind.  A headline-shaped line
-    that repeats an earlier one is furniture (a headline printed several
-    times); on a web page an indented line is a paragraph, not a headline.
+    that repeats an earlier one is body (a headline printed several times is
+    one article; its copies are counted like any text); on a page whose
+    paragraphs are indented, an indented line is a paragraph, not a headline.
     """
     rules = _rules()
     offsets = norm.offsets
@@ -610,11 +611,8 @@ def _classify(norm: Normalized, sraw: str, lines: list[_Line]) -> None:
             and not (indented and line.indent)
         ):
             key = "".join(text.split())
-            if key in heads:
-                line.kind, line.furniture = "furniture", "repeat"
-            else:
-                line.kind = "head"
-                heads.add(key)
+            line.kind = "body" if key in heads else "head"  # a repeated headline is text of its article
+            heads.add(key)
         else:
             _mark_tail(norm, sraw, line, lo, hi)
 
@@ -694,12 +692,12 @@ def _is_headline(lines: list[_Line], run: list[_Line], j: int) -> bool:
         return True
     if lines[nxt].kind != "body":
         return False
-    if not any(x.kind not in ("furniture", "section") for x in lines[: run[0].index]):
-        return True  # the page's first text
     after = _next_text(lines, nxt + 1)
     if _rules().dateline.match(lines[nxt].text) and (after is None or lines[after].kind in ("head", "deck", "section")):
         run[-1].digest = True
         return True
+    if not any(x.kind not in ("furniture", "section") for x in lines[: run[0].index]):
+        return True  # the page's first text
     if _ends_sentence(lines[nxt].text):
         return after is not None and lines[after].kind in ("news", "credit")
     return False
@@ -1050,10 +1048,18 @@ def _spread_meta(articles: list[_Article], lines: list[_Line]) -> dict[int, dict
     return found
 
 
-def _digest(articles: list[_Article]) -> list[_Article]:
-    """Items of a digest: headlines over one dateline paragraph, when the page has two or more."""
-    items = [a for a in articles if a.head is not None and a.head.title is not None and a.head.title.digest]
-    return items if len(items) >= 2 else []
+def _digest(articles: list[_Article]) -> tuple[list[_Article], list[_Line]]:
+    """Items of a digest (headlines over one dateline paragraph, when the page has two or more), and
+    the column label printed over the first: the lines of its headline block above its title."""
+    items = [a for a in articles if a.head is not None and a.head.lines[-1].digest]
+    if len(items) < 2:
+        return [], []
+    label = items[0].head.lines[:-1]
+    for item in items:  # an item's title is its last headline line, the one over the paragraph
+        head = item.head
+        head.title, head.subtitle = head.lines[-1], []
+        head.shown = [x for x in head.shown if x not in label]
+    return items, label
 
 
 def _split_kicker(norm: Normalized, title: tuple[int, int]) -> tuple[tuple[int, int], tuple[int, int] | None]:
@@ -1066,7 +1072,8 @@ def _split_kicker(norm: Normalized, title: tuple[int, int]) -> tuple[tuple[int, 
     return (at + 1, title[1]), (title[0], at)
 
 
-def _layout(norm: Normalized, article: _Article, meta: dict, digest: _Article | None) -> ArticleLayout:
+def _layout(norm: Normalized, article: _Article, meta: dict, digest: list[_Line] | None) -> ArticleLayout:
+    """The record fields of an article; ``digest`` is the column label of its digest (None: not a digest item)."""
     head, photo = article.head, article.photo
     lines: list[_Line] = []
     title = subtitle = None
@@ -1084,11 +1091,8 @@ def _layout(norm: Normalized, article: _Article, meta: dict, digest: _Article | 
         subtitle = " ".join(p for p in parts if p) or None
         if head.label_line is not None and section is None:
             section = _spaced(norm, head.label_line.start, head.label_line.end)
-    if digest is not None and section is None and digest.head is not None:
-        above = [x for x in digest.head.lines if x is not digest.head.title]
-        section = " ".join(_spaced(norm, x.start, x.end) for x in above) or None
-        if article is digest:
-            subtitle = None
+    if digest is not None and section is None:
+        section = " ".join(_spaced(norm, x.start, x.end) for x in digest) or None
     section = section or meta["crumb"]
     for body in article.bodies:
         lines.extend(body.lines)
@@ -1151,8 +1155,8 @@ def page_layout(norm: Normalized) -> PageLayout:
     articles.sort(key=_Article.position)
     _assign_sections(articles, [u for u in units if u.kind == "section"])
     meta = _spread_meta(articles, lines)
-    items = _digest(articles)
-    layouts = [_layout(norm, a, meta[id(a)], items[0] if a in items else None) for a in articles]
+    items, label = _digest(articles)
+    layouts = [_layout(norm, a, meta[id(a)], label if a in items else None) for a in articles]
     furniture = cuts + [(x.start, x.end, x.furniture or "page") for x in lines if x.kind == "furniture" and x.end > x.start]
     return PageLayout(layouts, sorted(furniture))
 
