@@ -170,7 +170,7 @@ _NOISE = regex.compile(r"(?<![!-~])[!-~]{1,3}(?:[ \t]+[!-~]{1,3}){3,}(?![!-~])")
 _NOISE_MARK = regex.compile(r"[!-/:-@\[-`{-~]")
 # A publication stamp: a date with its year or its clock time (``2023-12-18``, ``07-20 20:15``, ``2023年09月06日 09:47``).
 _STAMP = regex.compile(
-    r"(?:(?P<y>(?:19|20)\d{2})\s*[-./年]\s*)?(?P<m>\d{1,2})\s*[-./月]\s*(?P<d>\d{1,2})\s*日?"
+    r"(?P<date>(?:(?P<y>(?:19|20)\d{2})\s*[-./年]\s*)?(?P<m>\d{1,2})\s*[-./月]\s*(?P<d>\d{1,2})(?:\s*日)?)"
     r"(?:\s*(?P<t>\d{1,2}:\d{2}(?::\d{2})?))?"
 )
 _WEEKDAY = regex.compile(r"\s*(?:星期|周)[一二三四五六日天]\s*")
@@ -201,6 +201,8 @@ class _Line:
     source: str | None = None  # the outlet a ``来源:`` line prints
     crumb: str | None = None  # the column a breadcrumb names
     digest: bool = False  # a headline over one dateline paragraph (an item of a digest)
+    holes: list[tuple[int, int]] = field(default_factory=list)  # noise cut out of the line's middle
+    trimmed: bool = False  # noise was cut off an end: the line is not printed next to its neighbours
 
 
 def _raw_lines(norm: Normalized) -> list[_Line]:
@@ -250,36 +252,34 @@ def _raw_range(norm: Normalized, line: _Line) -> tuple[int, int]:
 
 
 def _trim_noise(norm: Normalized, sraw: str, line: _Line) -> list[tuple[int, int]]:
-    """Cut anti-copy noise off the ends of a line; the normalized ranges cut (the whole line when it is all noise)."""
+    """Cut anti-copy noise out of a line: off its ends, or as holes inside (where the normalizer
+    joined raw lines); the normalized ranges cut (the whole line when it is all noise)."""
     lo, hi = _raw_range(norm, line)
     cut: list[tuple[int, int]] = []
+    text = norm.text
     for match in _NOISE.finditer(sraw, lo, hi):
         if not _NOISE_MARK.search(match.group()):
             continue
         start, end = bisect_left(norm.offsets, match.start()), bisect_left(norm.offsets, match.end())
-        if start <= line.start and end >= line.end:
-            cut.append((line.start, line.end))
-            line.end = line.start
-            break
+        cut.append((start, end))
         if start <= line.start:
-            cut.append((line.start, end))
-            line.start = end
+            line.start, line.trimmed = end, True
         elif end >= line.end:
-            cut.append((start, line.end))
-            line.end = start
-    if cut:
-        text = norm.text
+            line.end, line.trimmed = start, True
+        else:
+            line.holes.append((start, end))
         while line.end > line.start and text[line.end - 1] == " ":
             line.end -= 1
         while line.start < line.end and text[line.start] == " ":
             line.start += 1
+    if cut:
         line.text = text[line.start : line.end]
     return cut
 
 
 def _date_hit(norm: Normalized, match: regex.Match[str]) -> Hit:
-    """A stamp as a Date hit at normalized offsets."""
-    start, end = bisect_left(norm.offsets, match.start()), bisect_left(norm.offsets, match.end())
+    """A stamp as a Date hit at normalized offsets (the date, without its clock time)."""
+    start, end = bisect_left(norm.offsets, match.start("date")), bisect_left(norm.offsets, match.end("date"))
     year = int(match.group("y")) if match.group("y") else None
     date = Date(year, int(match.group("m")), int(match.group("d")), text=norm.text[start:end])
     return Hit(start, end, date)
@@ -382,21 +382,20 @@ def _page_furniture(norm: Normalized, sraw: str, lines: list[_Line]) -> tuple[bo
     for k, line in enumerate(lines):
         cuts.extend((s, e, "noise") for s, e in _trim_noise(norm, sraw, line))
         if line.start >= line.end:
+            line.start = line.end = min(line.start, line.end)
             line.kind, line.furniture = "furniture", "noise"
             continue
         text = line.text
         kind: str | None = None
-        if footer:
+        if footer or rules.lines["footer"].match(text):
             kind = "footer"
+            footer = footer or web
         elif links and _short(line):
             kind = "navigation"
         elif rules.lines["navigation"].match(text) or _breadcrumb(line):
             kind, web = "navigation", True
         elif rules.lines["links"].match(text) and _link_list(lines, k):
             kind, web, links = "navigation", True, True
-        elif rules.lines["footer"].match(text):
-            kind = "footer"
-            footer = web
         elif rules.lines["masthead"].match(text):
             kind = "masthead"
             web = web or len(_HAN.findall(text)) >= 4
@@ -419,28 +418,28 @@ def _ends_sentence(text: str) -> bool:
     return text[-1] in _SENTENCE_END or (len(text) > 1 and text[-1] in _CLOSERS and text[-2] in _SENTENCE_END)
 
 
-def _tokens(raw: str, lo: int, hi: int) -> list[tuple[str, int]]:
-    """Credit tokens of ``raw[lo:hi]`` with their raw starts; single characters apart by spaces
-    are one name printed with padding (``邓 蕾`` → ``邓蕾``)."""
-    roles = _rules().roles
-    out: list[tuple[str, int]] = []
+def _tokens(raw: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
+    """Credit tokens of ``raw[lo:hi]`` with their raw start and end; single characters apart by
+    spaces are one name printed with padding (``邓 蕾`` → ``邓蕾``)."""
+    rules = _rules()
+    out: list[tuple[str, int, int]] = []
     padded = False  # the last token was made of padded single characters
     for match in _TOKEN.finditer(raw, lo, hi):
-        token, start = match.group(), match.start()
+        token, start, end = match.group(), match.start(), match.end()
+        last = out[-1][0] if out else ""
         if (
             len(token) == 1
             and _HAN.match(token)
-            and token not in _rules().suffix_roles
-            and out
-            and (padded or (len(out[-1][0]) == 1 and _HAN.match(out[-1][0]) and out[-1][0] not in roles))
-            and not raw[out[-1][1] + len(out[-1][0]) : start].strip()
-            and len(out[-1][0]) < 3
+            and token not in rules.suffix_roles
+            and (padded or (len(last) == 1 and _HAN.match(last) and last not in rules.roles))
+            and len(last) < 3
+            and not raw[out[-1][2] : start].strip()
         ):
-            out[-1] = (out[-1][0] + token, out[-1][1])
+            out[-1] = (last + token, out[-1][1], end)
             padded = True
             continue
         padded = False
-        out.append((token, start))
+        out.append((token, start, end))
     return out
 
 
@@ -462,7 +461,7 @@ def _parse_credits(raw: str, lo: int, hi: int, default: str) -> tuple[list[tuple
     role: str | None = None
     extra: list[str] = []  # further roles of the names after a prefix ``文/图``
     saw_role = False
-    for token, start in _tokens(raw, lo, hi):
+    for token, start, stop in _tokens(raw, lo, hi):
         if token in rules.text_and_photo or (token in rules.suffix_roles and group):
             if not group and token in rules.text_and_photo:
                 role, extra, saw_role = "author", ["photographer"], True
@@ -479,7 +478,7 @@ def _parse_credits(raw: str, lo: int, hi: int, default: str) -> tuple[list[tuple
         if len(slash) == 2 and slash[0] in rules.slash_roles and _NAME.fullmatch(slash[1]):
             saw_role, group = True, []
             for r in rules.slash_roles[slash[0]]:
-                found.append([slash[1], r, start + len(slash[0]) + 1, start + len(token)])
+                found.append([slash[1], r, start + len(slash[0]) + 1, stop])
             continue
         role_match = rules.role_re.match(token)
         if role_match is None and (inner := rules.role_re.search(token)) and inner.start() >= 2 and rules.outlet_re.search(token, 0, inner.start()):
@@ -492,8 +491,8 @@ def _parse_credits(raw: str, lo: int, hi: int, default: str) -> tuple[list[tuple
         if not _NAME.fullmatch(token):
             return None
         group.append(len(found))
-        found.append([token, role, start, start + len(token)])
-        found.extend([token, r, start, start + len(token)] for r in extra)
+        found.append([token, role, start, stop])
+        found.extend([token, r, start, stop] for r in extra)
     if not found:
         return None
     return [(name, r or default, s, e) for name, r, s, e in found], saw_role
@@ -591,8 +590,10 @@ def _classify(norm: Normalized, sraw: str, lines: list[_Line]) -> None:
                 line.credits = parsed[0] if parsed else []
                 line.lead_credit = bool(parsed)
             _mark_tail(norm, sraw, line, lo, hi)
-        elif len(leads) >= 2 and line in leads and not _short(line):
-            line.kind = "news"  # a digest item led by its place: ``● 万州区 ●`` or ``万州：``
+        elif len(leads) >= 2 and line in leads and not (_short(line) and _HAN.match(text)):
+            # a digest item led by its place: a ``● 万州区 ●`` line, or a paragraph opening ``万州：``
+            # (a short ``开州：助力乡村振兴`` is a headline)
+            line.kind = "news"
             _mark_tail(norm, sraw, line, lo, hi)
         elif text[0] in "(（" and text[-1] in ")）" and _mark_closing(line, raw, lo + 1, hi - 1):
             line.kind = "closing"
@@ -973,18 +974,27 @@ def _spaced(norm: Normalized, start: int, end: int) -> str:
 
 
 def _segments(lines: list[_Line]) -> list[tuple[int, int]]:
-    """Normalized ranges of the text lines, merging lines printed next to each other."""
+    """Normalized ranges of the text lines, merging lines printed next to each other, around noise cut out of them."""
     segments: list[tuple[int, int]] = []
-    previous = -2
+    previous: _Line | None = None
     for line in lines:
         end = line.cut if line.cut is not None else line.end
         if line.kind not in _TEXT_KINDS or end <= line.start:
             continue
-        if segments and line.index == previous + 1:
-            segments[-1] = (segments[-1][0], end)
-        else:
-            segments.append((line.start, end))
-        previous = line.index
+        pieces, at = [], line.start
+        for hole_start, hole_end in line.holes:
+            if at < hole_start < end:
+                pieces.append((at, hole_start))
+            at = max(at, hole_end)
+        if at < end:
+            pieces.append((at, end))
+        adjacent = previous is not None and line.index == previous.index + 1 and not (line.trimmed or previous.trimmed)
+        for k, (start, stop) in enumerate(pieces):
+            if segments and k == 0 and adjacent:
+                segments[-1] = (segments[-1][0], stop)
+            else:
+                segments.append((start, stop))
+        previous = line
     return segments
 
 
