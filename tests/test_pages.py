@@ -259,3 +259,26 @@ def test_outlet_credit_inside_the_lead() -> None:
     page = "青山县政协调研春耕\n青山新闻网5月6日讯(青山日报记者 李明)5月5日，县政协调研春耕生产。\n"
     [article] = split_page(normalize(page))
     assert [(h.entity.name, h.entity.role) for h in article.bylines] == [("李明", "reporter")]
+
+
+def test_web_column_label_over_the_headline_and_closing_credits() -> None:
+    page = (
+        "政协要闻\n青山县政协召开常委会议\n日期：2024-05-06\nA- A+\n"
+        "5月5日，青山县政协召开常委会议，审议有关事项。\n全媒体记者：李明 王芳\n编辑：赵红\n"
+    )
+    norm = normalize(page)
+    [article] = split_page(norm)
+    assert (article.section, article.title, article.subtitle) == ("政协要闻", "青山县政协召开常委会议", None)
+    assert [(h.entity.name, h.entity.role) for h in article.bylines] == [
+        ("李明", "reporter"),
+        ("王芳", "reporter"),
+        ("赵红", "editor"),
+    ]
+    assert "A-" not in "".join(norm.text[s:e] for s, e in article.segments)
+
+
+def test_contents_needs_six_headlines_on_a_line() -> None:
+    """A headline of four parts apart by spaces is a headline, not a table of contents."""
+    page = "青山县政协召开会议 凝聚共识力量 推动高质量发展 建设美丽青山\n本报讯(记者 李明)5月5日，会议召开。\n"
+    [article] = split_page(normalize(page))
+    assert article.title == "青山县政协召开会议 凝聚共识力量 推动高质量发展 建设美丽青山"

@@ -164,6 +164,7 @@ _PAREN_TAIL = regex.compile(r"[(（]([^()（）]{2,60})[)）]\s*$")
 _NEWS_PAREN = regex.compile(r"\s*[(（]([^()（）]{1,60})[)）]")
 _WORD_REST = regex.compile(r"(\S+)\s+(\S.*\S)", regex.DOTALL)
 _MAX_HEAD = 80
+_ROLE_QUALIFIER = 4  # at most this many characters before a role word qualify it (``全媒体记者``)
 _INDENT = regex.compile(r"[ \t\u3000\u00a0]{2}")
 # Anti-copy noise of forum reposts (``* r4 L9 O: p8 Y``): four or more short ASCII tokens, one with punctuation.
 _NOISE = regex.compile(r"(?<![!-~])[!-~]{1,3}(?:[ \t]+[!-~]{1,3}){3,}(?![!-~])")
@@ -176,6 +177,7 @@ _STAMP = regex.compile(
 _WEEKDAY = regex.compile(r"\s*(?:星期|周)[一二三四五六日天]\s*")
 _CRUMB_SEP = regex.compile(r"\s*(?:>|>|»|›|→|/)\s*")
 _LINK_MAX = 40  # a line of a link list is at most this long
+_LABEL_MAX = 8  # a column label over a web headline is at most this long
 _CONTENTS_MIN = 6  # headlines on one line that make it a table of contents
 
 
@@ -481,8 +483,10 @@ def _parse_credits(raw: str, lo: int, hi: int, default: str) -> tuple[list[tuple
                 found.append([slash[1], r, start + len(slash[0]) + 1, stop])
             continue
         role_match = rules.role_re.match(token)
-        if role_match is None and (inner := rules.role_re.search(token)) and inner.start() >= 2 and rules.outlet_re.search(token, 0, inner.start()):
-            role_match = inner  # ``福州日报记者``: an outlet, then the role word
+        if role_match is None and (inner := rules.role_re.search(token)) and _HAN.match(token) and (
+            inner.start() <= _ROLE_QUALIFIER or rules.outlet_re.search(token, 0, inner.start())
+        ):
+            role_match = inner  # ``全媒体记者``, ``福州日报记者``: a qualifier or an outlet, then the role word
         if role_match:
             role, extra, saw_role, group = rules.roles[role_match.group()], [], True, []
             token, start = token[role_match.end() :], start + role_match.end()
@@ -665,6 +669,7 @@ class _Unit:
     label_line: _Line | None = None  # head: a column label printed inside the block
     gap_after: int = 1
     text_lines: int = 0  # body: lines of text so far (credits and markers excluded)
+    over_meta: bool = False  # head: a web page's ``来源:``/``发布时间:`` line follows it
 
 
 def _next_text(lines: list[_Line], j: int) -> int | None:
@@ -765,14 +770,15 @@ def _units(lines: list[_Line]) -> list[_Unit]:
                 j += 1
             run = [x for x in lines[i:j] if x.kind != "furniture"]
             if _is_headline(lines, run, j):
-                units.append(_Unit("head", run, gap_after=lines[j].gap if j < len(lines) else 1))
+                over_meta = j < len(lines) and lines[j].furniture == "meta"
+                units.append(_Unit("head", run, gap_after=lines[j].gap if j < len(lines) else 1, over_meta=over_meta))
                 body = None
             else:
                 for x in run:
                     add_body(x)
             i = j
         elif kind in ("news", "credit", "cont") and not (
-            kind == "credit" and (line.photo_credit or _editors(line)) and body and body.text_lines
+            kind == "credit" and (line.photo_credit or _editors(line) or _closes(lines, i)) and body and body.text_lines
         ):
             add_body(line, kind)
             i += 1
@@ -782,6 +788,17 @@ def _units(lines: list[_Line]) -> list[_Unit]:
                 unit.closed = True
             i += 1
     return units
+
+
+def _closes(lines: list[_Line], i: int) -> bool:
+    """Whether the credit line ``lines[i]`` closes the text before it: no text follows it before
+    the page end or the next headline (``记者 X`` / ``编辑:Y`` under a web article)."""
+    for line in lines[i + 1 :]:
+        if line.kind in ("head", "deck", "section"):
+            return True
+        if line.kind not in ("furniture", "credit", "closing"):
+            return False
+    return True
 
 
 def _editors(line: _Line) -> bool:
@@ -806,6 +823,14 @@ def _finish_head(unit: _Unit, post: bool) -> None:
             groups.append([line])
         else:
             groups[-1].append(line)
+    if unit.over_meta and len(run) > 1 and not any(x.kind == "deck" for x in run):
+        # a web headline is the line over its meta line: a short line above is the column, others kickers
+        above = run[:-1]
+        if len(above[0].text) <= _LABEL_MAX:
+            unit.label_line, above = above[0], above[1:]
+        unit.title, unit.subtitle = run[-1], above
+        unit.shown = [x for x in run if x is not unit.label_line]
+        return
     decked = [g for g in groups if any(x.kind == "deck" for x in g)]
     lines = decked[0] if decked else groups[0] if post else groups[-1]
     deck_at = next((k for k, x in enumerate(lines) if x.kind == "deck"), None)
