@@ -282,3 +282,36 @@ def test_contents_needs_six_headlines_on_a_line() -> None:
     page = "青山县政协召开会议 凝聚共识力量 推动高质量发展 建设美丽青山\n本报讯(记者 李明)5月5日，会议召开。\n"
     [article] = split_page(normalize(page))
     assert article.title == "青山县政协召开会议 凝聚共识力量 推动高质量发展 建设美丽青山"
+
+
+@pytest.mark.parametrize(
+    ("credit_line", "credits"),
+    [
+        ("（李明 供稿）", [("李明", "author")]),
+        ("文图/王芳", [("王芳", "author"), ("王芳", "photographer")]),
+        ("记者 李 明 实习生 王芳", [("李明", "reporter"), ("王芳", "reporter")]),
+        ("审核：赵红", [("赵红", "editor")]),
+        ("李明 摄影报道", [("李明", "photographer")]),
+    ],
+)
+def test_closing_credits(credit_line: str, credits: list[tuple[str, str]]) -> None:
+    page = f"青山县政协调研春耕生产\n本报讯 5月5日，县政协组织委员调研春耕生产。\n{credit_line}\n"
+    [article] = split_page(normalize(page))
+    assert [(h.entity.name, h.entity.role) for h in article.bylines] == credits
+
+
+@pytest.mark.parametrize(
+    ("stamp_line", "date", "source"),
+    [
+        ("2023年09月06日 09:47 来源：青山日报", (2023, 9, 6), "青山日报"),
+        ("青山区融媒体中心 07-20 20:15", (None, 7, 20), None),
+        ("信息来源：农业和农村工作处 发布日期：2024.03.05", (2024, 3, 5), "农业和农村工作处"),
+    ],
+)
+def test_stamp_lines(stamp_line: str, date: tuple, source: str | None) -> None:
+    norm = normalize(f"青山县政协调研春耕生产\n{stamp_line}\n5月5日，县政协组织委员调研春耕生产。\n")
+    [article] = split_page(norm)
+    published = article.published
+    assert ((published.year, published.month, published.day), article.source) == (date, source)
+    assert article.title == "青山县政协调研春耕生产"
+    assert [norm.text[s:e] for s, e in article.segments] == ["青山县政协调研春耕生产", "5月5日，县政协组织委员调研春耕生产。"]
