@@ -177,6 +177,8 @@ _STAMP = regex.compile(
 _WEEKDAY = regex.compile(r"\s*(?:星期|周)[一二三四五六日天]\s*")
 _CRUMB_SEP = regex.compile(r"\s*(?:>|>|»|›|→|/)\s*")
 _LINK_MAX = 40  # a line of a link list is at most this long
+_SENTENCE_MARK = regex.compile(r"[。，,；;！？]")  # a line with these is text, not a meta line or a table of contents
+_META_MAX = 100  # a meta line is at most this long
 _LABEL_MAX = 8  # a column label over a web headline is at most this long
 _CONTENTS_MIN = 6  # headlines on one line that make it a table of contents
 
@@ -316,7 +318,7 @@ def _meta(norm: Normalized, sraw: str, line: _Line) -> str | None:
     """``meta`` for a line of ``key:value`` pairs or a publication stamp (``铜梁网 07-20 20:15``),
     ``masthead`` for an edition date alone; fills the line's stamp, source and credits."""
     lo, hi = _raw_range(norm, line)
-    if hi - lo > 100 or "\n" in sraw[lo:hi] or regex.search(r"[。，,；;！？]", sraw[lo:hi]):
+    if hi - lo > _META_MAX or "\n" in sraw[lo:hi] or _SENTENCE_MARK.search(sraw, lo, hi):
         return None
     pos = lo + len(sraw[lo:hi]) - len(sraw[lo:hi].lstrip())
     if _meta_pairs(norm, sraw, line, pos, hi):
@@ -334,19 +336,21 @@ def _meta(norm: Normalized, sraw: str, line: _Line) -> str | None:
 
 
 def _breadcrumb(line: _Line) -> bool:
-    """``您的位置: 首页 > 政协工作 > 各区政协``: navigation; the last step that is a column is the line's crumb."""
+    """``您的位置: 首页 > 政协工作 > 各区政协``: navigation; the last step that is a column is the line's crumb
+    (not the site or home page at the first step, not the page itself: ``正文``, ``新闻详情``)."""
     rules = _rules()
     text = line.text
     opening = rules.position_re.match(text)
-    if opening is None or _CLAUSE.search(text):
+    if opening is None or _CLAUSE.search(text) or not _CRUMB_SEP.search(text, opening.end()):
         return False
-    parts = [p for p in _CRUMB_SEP.split(text[opening.end() :] if not text.startswith("首页") else text) if p]
-    if len(parts) < 2 or any(len(p) > 20 for p in parts) or not _CRUMB_SEP.search(text):
+    word = opening.group().rstrip(":： ")
+    parts = ([word] if word in rules.crumbs else []) + [p for p in _CRUMB_SEP.split(text[opening.end() :]) if p]
+    if len(parts) < 2 or any(len(p) > 20 for p in parts):
         return False
     k = len(parts) - 1
     while k > 0 and parts[k] in rules.crumbs:
         k -= 1
-    line.crumb = parts[k] if k > 0 and parts[k] not in rules.crumbs else None
+    line.crumb = parts[k] if k > 0 else None
     return True
 
 
@@ -355,7 +359,9 @@ def _contents(norm: Normalized, sraw: str, line: _Line) -> bool:
     (a headline of four parts apart by spaces is printed too)."""
     lo, hi = _raw_range(norm, line)
     chunks = sraw[lo:hi].split()
-    return sum(1 for c in chunks if len(_HAN.findall(c)) >= 4) >= _CONTENTS_MIN and not regex.search(r"[。，,；;！？]", sraw[lo:hi])
+    if len(chunks) < _CONTENTS_MIN or _SENTENCE_MARK.search(sraw, lo, hi):
+        return False
+    return sum(1 for c in chunks if len(_HAN.findall(c)) >= 4) >= _CONTENTS_MIN
 
 
 def _short(line: _Line) -> bool:
@@ -563,7 +569,7 @@ def _classify(norm: Normalized, sraw: str, lines: list[_Line]) -> None:
     raw = sraw
     heads: set[str] = set()
     indented = sum(line.indent for line in lines) >= 2
-    leads = [line for line in lines if line.kind != "furniture" and rules.digest_leads.match(line.text)]
+    leads = {line.index for line in lines if line.kind != "furniture" and rules.digest_leads.match(line.text)}
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -594,7 +600,7 @@ def _classify(norm: Normalized, sraw: str, lines: list[_Line]) -> None:
                 line.credits = parsed[0] if parsed else []
                 line.lead_credit = bool(parsed)
             _mark_tail(norm, sraw, line, lo, hi)
-        elif len(leads) >= 2 and line in leads and not (_short(line) and _HAN.match(text)):
+        elif len(leads) >= 2 and line.index in leads and not (_short(line) and _HAN.match(text)):
             # a digest item led by its place: a ``● 万州区 ●`` line, or a paragraph opening ``万州：``
             # (a short ``开州：助力乡村振兴`` is a headline)
             line.kind = "news"
@@ -679,7 +685,7 @@ def _next_text(lines: list[_Line], j: int) -> int | None:
     return j if j < len(lines) else None
 
 
-def _is_headline(lines: list[_Line], run: list[_Line], j: int) -> bool:
+def _is_headline(lines: list[_Line], run: list[_Line], j: int, first_text: int) -> bool:
     """Whether a run of headline-shaped lines is a headline rather than subheads or wrapped body lines.
 
     A headline comes with a deck, or is followed by what opens or closes an
@@ -702,7 +708,7 @@ def _is_headline(lines: list[_Line], run: list[_Line], j: int) -> bool:
     if _rules().dateline.match(lines[nxt].text) and (after is None or lines[after].kind in ("head", "deck", "section")):
         run[-1].digest = True
         return True
-    if not any(x.kind not in ("furniture", "section") for x in lines[: run[0].index]):
+    if run[0].index == first_text:
         return True  # the page's first text
     if _ends_sentence(lines[nxt].text):
         return after is not None and lines[after].kind in ("news", "credit")
@@ -736,6 +742,7 @@ def _units(lines: list[_Line]) -> list[_Unit]:
     rules = _rules()
     units: list[_Unit] = []
     body: _Unit | None = None
+    first_text = next((x.index for x in lines if x.kind not in ("furniture", "section")), -1)
 
     def add_body(line: _Line, start: str = "plain") -> _Unit:
         nonlocal body
@@ -769,7 +776,7 @@ def _units(lines: list[_Line]) -> list[_Unit]:
             while j < len(lines) and (lines[j].kind in ("head", "deck") or lines[j].furniture == "page"):
                 j += 1
             run = [x for x in lines[i:j] if x.kind != "furniture"]
-            if _is_headline(lines, run, j):
+            if _is_headline(lines, run, j, first_text):
                 over_meta = j < len(lines) and lines[j].furniture == "meta"
                 units.append(_Unit("head", run, gap_after=lines[j].gap if j < len(lines) else 1, over_meta=over_meta))
                 body = None
@@ -1057,13 +1064,14 @@ def _spread_meta(articles: list[_Article], lines: list[_Line]) -> dict[int, dict
 
     A meta line belongs to the nearest article that starts before it (the page's
     first article when none does); an article without a stamp of its own takes
-    the page's edition date.
+    the page's edition date, and the column of the last breadcrumb before it.
     """
     found: dict[int, dict] = {id(a): {"stamp": None, "source": None, "credits": [], "crumb": None} for a in articles}
     if not articles:
         return found
     starts = [a.position() for a in articles]
     edition: Hit | None = None
+    crumbs: list[tuple[int, str]] = []  # (line index, column) of each breadcrumb
     for line in lines:
         if line.furniture not in ("meta", "masthead", "navigation"):
             continue
@@ -1071,15 +1079,19 @@ def _spread_meta(articles: list[_Article], lines: list[_Line]) -> dict[int, dict
             edition = line.stamp
         k = max(bisect_left(starts, line.index + 1) - 1, 0)
         if line.crumb is not None:
-            for article in articles[k:]:
-                found[id(article)]["crumb"] = found[id(article)]["crumb"] or line.crumb
+            crumbs.append((line.index, line.crumb))
         info = found[id(articles[k])]
         if line.furniture == "meta":
             info["stamp"] = info["stamp"] or line.stamp
             info["source"] = info["source"] or line.source
             info["credits"].append(line)
-    for info in found.values():
+    at = [index for index, _ in crumbs]
+    for article, start in zip(articles, starts):
+        info = found[id(article)]
         info["stamp"] = info["stamp"] or edition
+        k = bisect_left(at, start) - 1  # the last breadcrumb before the article, else one inside the first
+        if k >= 0 or (crumbs and article is articles[0]):
+            info["crumb"] = crumbs[max(k, 0)][1]
     return found
 
 
@@ -1191,7 +1203,8 @@ def page_layout(norm: Normalized) -> PageLayout:
     _assign_sections(articles, [u for u in units if u.kind == "section"])
     meta = _spread_meta(articles, lines)
     items, label = _digest(articles)
-    layouts = [_layout(norm, a, meta[id(a)], label if a in items else None) for a in articles]
+    digest = {id(a) for a in items}
+    layouts = [_layout(norm, a, meta[id(a)], label if id(a) in digest else None) for a in articles]
     furniture = cuts + [(x.start, x.end, x.furniture or "page") for x in lines if x.kind == "furniture" and x.end > x.start]
     return PageLayout(layouts, sorted(furniture))
 
