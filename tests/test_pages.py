@@ -246,10 +246,10 @@ def test_no_headline_and_forum_noise() -> None:
 
 
 def test_traditional_page_credits_in_simplified_script() -> None:
-    page = "青山縣政協召開全體會議\n本報訊(記者 陳 曉 通訊員 張偉)5月5日，會議在縣會議中心舉行。\n"
+    page = "關注 鄉村振興\n青山縣政協召開全體會議\n本報訊(記者 陳 曉 通訊員 張偉)5月5日，會議在縣會議中心舉行。\n"
     norm = normalize(page)
     [article] = split_page(norm)
-    assert article.title == "青山县政协召开全体会议"
+    assert (article.section, article.title) == ("关注 乡村振兴", "青山县政协召开全体会议")
     assert [(h.entity.name, h.entity.role) for h in article.bylines] == [("陈晓", "reporter"), ("张伟", "correspondent")]
     start, end = norm.raw_span(article.bylines[0].start, article.bylines[0].end)
     assert page[start:end] == "陳 曉"
@@ -315,3 +315,15 @@ def test_stamp_lines(stamp_line: str, date: tuple, source: str | None) -> None:
     assert ((published.year, published.month, published.day), article.source) == (date, source)
     assert article.title == "青山县政协调研春耕生产"
     assert [norm.text[s:e] for s, e in article.segments] == ["青山县政协调研春耕生产", "5月5日，县政协组织委员调研春耕生产。"]
+
+
+def test_menu_and_button_rows_are_navigation() -> None:
+    page = (
+        "首页 | 新闻 | 政务 | 专题\n青山县政协召开常委会议\n2024年05月06日 09:47 来源：青山日报\n"
+        "【字体：大 中 小】 【打印】 【关闭】\n本报讯 5月5日，青山县政协召开常委会议。\n"
+    )
+    norm = normalize(page)
+    layout = page_layout(norm)
+    [article] = layout.articles
+    assert article.title == "青山县政协召开常委会议" and article.source == "青山日报"
+    assert [kind for _, _, kind in layout.furniture] == ["navigation", "meta", "navigation"]

@@ -209,7 +209,7 @@ class _Line:
     trimmed: bool = False  # noise was cut off an end: the line is not printed next to its neighbours
 
 
-def _raw_lines(norm: Normalized) -> list[_Line]:
+def _raw_lines(norm: Normalized, sraw: str) -> list[_Line]:
     """Raw lines that keep at least one normalized character, with the blank lines before each.
 
     A line the normalizer joined to the one before (an OCR column wrap: no ``\\n``
@@ -222,7 +222,7 @@ def _raw_lines(norm: Normalized) -> list[_Line]:
     pos = 0
     # Offsets strictly increase, so k raw characters hold at most k normalized ones: narrow bisect ranges.
     after = 0  # first normalized index at or after the previous line's end in the raw input
-    for piece in norm.raw.split("\n"):
+    for piece in sraw.split("\n"):  # the raw lines in simplified script: a line's ``raw`` reads as its ``text``
         stop = pos + len(piece)
         start = bisect_left(offsets, pos, after, min(len(offsets), after + 1))  # past at most the "\n"
         end = after = bisect_left(offsets, stop, start, min(len(offsets), start + len(piece)))
@@ -1186,10 +1186,10 @@ class PageLayout:
 
 def page_layout(norm: Normalized) -> PageLayout:
     """Split a normalized page into articles, in reading order (by where each starts on the page), and its furniture."""
-    lines = _raw_lines(norm)
+    sraw = characters(norm.raw)
+    lines = _raw_lines(norm, sraw)
     if not lines:
         return PageLayout([], [])
-    sraw = characters(norm.raw)
     web, cuts = _page_furniture(norm, sraw, lines)
     _classify(norm, sraw, lines)
     units = _units(lines)
