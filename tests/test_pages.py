@@ -327,3 +327,14 @@ def test_menu_and_button_rows_are_navigation() -> None:
     [article] = layout.articles
     assert article.title == "青山县政协召开常委会议" and article.source == "青山日报"
     assert [kind for _, _, kind in layout.furniture] == ["navigation", "meta", "navigation"]
+
+
+def test_web_headline_under_the_breadcrumb_without_meta_line() -> None:
+    page = (
+        "网站首页 新闻中心 政协工作 联系我们\n当前位置：首页 > 新闻中心 > 正文\n青山县政协开展民生实事协商活动\n"
+        "5月5日，青山县政协组织委员围绕老旧小区改造开展协商。\n委员们提出建议12条。\n"
+    )
+    norm = normalize(page)
+    [article] = split_page(norm)
+    assert (article.section, article.title) == ("新闻中心", "青山县政协开展民生实事协商活动")
+    assert "网站首页" not in "".join(norm.text[s:e] for s, e in article.segments)

@@ -179,6 +179,7 @@ _CRUMB_SEP = regex.compile(r"\s*(?:>|>|»|›|→|/)\s*")
 _LINK_MAX = 40  # a line of a link list is at most this long
 _SENTENCE_MARK = regex.compile(r"[。，,；;！？]")  # a line with these is text, not a meta line or a table of contents
 _META_MAX = 100  # a meta line is at most this long
+_WEB_FURNITURE = frozenset({"navigation", "masthead", "contents"})  # what a web headline follows
 _LABEL_MAX = 8  # a column label over a web headline is at most this long
 _CONTENTS_MIN = 6  # headlines on one line that make it a table of contents
 
@@ -691,8 +692,8 @@ def _is_headline(lines: list[_Line], run: list[_Line], j: int, first_text: int) 
     A headline comes with a deck, or is followed by what opens or closes an
     article (a credit, ``本报讯``, a column label, a continuation marker, a
     web page's ``来源:`` line, the page end), possibly after one caption
-    sentence.  A headline-shaped line that opens the page over a paragraph is
-    its headline; one over a single paragraph that opens on a date
+    sentence.  A headline-shaped line that opens the page (or follows a web
+    page's breadcrumb, menu or masthead) over a paragraph is its headline; one over a single paragraph that opens on a date
     (``11月21日，…``) and is followed by another headline is an item of a digest.
     """
     if any(line.kind == "deck" for line in run):
@@ -710,6 +711,8 @@ def _is_headline(lines: list[_Line], run: list[_Line], j: int, first_text: int) 
         return True
     if run[0].index == first_text:
         return True  # the page's first text
+    if run[0].index and lines[run[0].index - 1].furniture in _WEB_FURNITURE:
+        return True  # the first text under a web page's breadcrumb, menu or masthead
     if _ends_sentence(lines[nxt].text):
         return after is not None and lines[after].kind in ("news", "credit")
     return False
