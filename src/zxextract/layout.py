@@ -179,6 +179,7 @@ _CRUMB_SEP = regex.compile(r"\s*(?:>|>|»|›|→|/)\s*")
 _LINK_MAX = 40  # a line of a link list is at most this long
 _SENTENCE_MARK = regex.compile(r"[。，,；;！？]")  # a line with these is text, not a meta line or a table of contents
 _META_MAX = 100  # a meta line is at most this long
+_MASTHEAD_WORDS = 4  # an e-paper masthead line with this many characters (版面翻页) makes the page a web page
 _WEB_FURNITURE = frozenset({"navigation", "masthead", "contents"})  # what a web headline follows
 _LABEL_MAX = 8  # a column label over a web headline is at most this long
 _CONTENTS_MIN = 6  # headlines on one line that make it a table of contents
@@ -407,7 +408,7 @@ def _page_furniture(norm: Normalized, sraw: str, lines: list[_Line]) -> tuple[bo
             kind, web, links = "navigation", True, True
         elif rules.lines["masthead"].match(text):
             kind = "masthead"
-            web = web or len(_HAN.findall(text)) >= 4
+            web = web or len(_HAN.findall(text)) >= _MASTHEAD_WORDS  # not a bare page number or date
         elif _contents(norm, sraw, line):
             kind, web = "contents", True
         elif (meta := _meta(norm, sraw, line)) is not None:
