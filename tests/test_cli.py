@@ -23,7 +23,7 @@ from zxextract.batch import Settings, Summary, article_json
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SCHEMA_KEYS = {
-    "doc_id", "index", "kind", "section", "title", "subtitle", "bylines", "spans", "text",
+    "doc_id", "index", "kind", "section", "title", "subtitle", "published", "source", "bylines", "spans", "text",
     "districts", "officials", "brands", "quantities", "dates", "documents",
 }  # fmt: skip
 PAGES = {

@@ -13,7 +13,7 @@ from zxextract.records import Article
 
 SEEDS = sorted((Path(__file__).parent.parent / "seeds").glob("*.txt"))
 ARTICLE_KEYS = {
-    "doc_id", "index", "kind", "section", "title", "subtitle", "bylines", "spans", "text",
+    "doc_id", "index", "kind", "section", "title", "subtitle", "published", "source", "bylines", "spans", "text",
     "districts", "officials", "brands", "quantities", "dates", "documents",
 }
 ENTITY_KEYS = {

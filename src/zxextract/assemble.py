@@ -60,6 +60,8 @@ def build_articles(doc: Doc, doc_id: str) -> list[Article]:
             section=info.get("section"),
             title=info.get("title"),
             subtitle=info.get("subtitle"),
+            published=_published(norm, info.get("published")),
+            source=info.get("source"),
             bylines=records(BYLINES_KEY, Credit),
             spans=[norm.raw_span(s, e) for s, e in view.segments],
             text="\n".join(text[s:e] for s, e in view.segments),
@@ -69,6 +71,17 @@ def build_articles(doc: Doc, doc_id: str) -> list[Article]:
             setattr(article, field, _merge(field, found, identity) if identity else found)
         result.append(article)
     return result
+
+
+def _published(norm: Any, fields: dict[str, Any] | None) -> Date | None:
+    """The article's publication stamp (layout info: Date fields plus normalized ``offsets``) as a Date at raw offsets."""
+    if not fields:
+        return None
+    start, end = fields["offsets"]
+    date = Date(**{k: v for k, v in fields.items() if k not in ("offsets", "text", "span")})
+    date.text = norm.text[start:end]
+    date.span = norm.raw_span(start, end)
+    return date
 
 
 def _merge(field: str, found: list[Any], identity: Callable[[Any], Hashable]) -> list[Any]:

@@ -38,7 +38,7 @@ from .districts import DistrictFinder
 from .documents import ROW_MODELS as DOCUMENT_ROWS
 from .documents import DocumentFinder
 from .finder import ArticleContext
-from .layout import split_page
+from .layout import page_layout
 from .normalize import Normalized
 from .officials import ROW_MODELS as OFFICIAL_ROWS
 from .officials import OfficialFinder
@@ -54,6 +54,7 @@ if not Doc.has_extension("zx_places"):  # article index → {"district", "prefec
 
 ARTICLES_KEY = "zx_articles"
 BYLINES_KEY = "zx_bylines"
+FURNITURE_KEY = "zx_furniture"
 RULES_FILE = "rules.jsonl"
 
 
@@ -292,7 +293,10 @@ class DocumentComponent(RuleComponent):
 
 
 class LayoutComponent:
-    """Splits the page into articles: ``doc.spans["zx_articles"]`` (one span per segment) and bylines."""
+    """Splits the page into articles: ``doc.spans["zx_articles"]`` (one span per segment), bylines, and
+    ``doc.spans["zx_furniture"]``: what was left out of every article (navigation, tables of contents,
+    footers, meta lines, mastheads), ``Span._.zx`` = ``{"kind": ...}``.  Entity components read only
+    article segments, so nothing is extracted from furniture."""
 
     def __init__(self, nlp: Language, name: str, annotate_ents: bool) -> None:
         self.name = name
@@ -300,17 +304,25 @@ class LayoutComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         segments, bylines = [], []
-        for index, layout in enumerate(split_page(normalized_view(doc))):
+        page = page_layout(normalized_view(doc))
+        for index, layout in enumerate(page.articles):
+            published = None
+            if layout.published is not None and layout.published_span is not None:
+                published = {**_fields(layout.published), "offsets": list(layout.published_span)}
             info = {
                 "kind": layout.kind,
                 "section": layout.section,
                 "title": layout.title,
                 "subtitle": layout.subtitle,
                 "title_span": list(layout.title_span) if layout.title_span else None,
+                "published": published,
+                "source": layout.source,
             }
             segments.extend((start, end, info, index) for start, end in layout.segments)
             bylines.extend((h.start, h.end, _fields(h.entity), index) for h in layout.bylines)
+        furniture = [(start, end, {"kind": kind}, -1) for start, end, kind in page.furniture]
         doc = add_entity_spans(doc, ARTICLES_KEY, "ARTICLE", segments, annotate_ents=False)
+        doc = add_entity_spans(doc, FURNITURE_KEY, "FURNITURE", furniture, annotate_ents=False)
         return add_entity_spans(doc, BYLINES_KEY, "CREDIT", bylines, annotate_ents=self.annotate_ents)
 
 

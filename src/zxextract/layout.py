@@ -32,10 +32,10 @@ from importlib import resources
 
 import regex
 
-from .normalize import Normalized
-from .records import Credit, Hit
+from .normalize import Normalized, characters
+from .records import Credit, Date, Hit
 
-__all__ = ["ArticleLayout", "split_page"]
+__all__ = ["ArticleLayout", "PageLayout", "page_layout", "split_page"]
 
 
 @dataclass
@@ -49,6 +49,9 @@ class ArticleLayout:
     bylines: list[Hit]
     segments: list[tuple[int, int]]
     title_span: tuple[int, int] | None
+    published: Date | None = None  # the publication date the page prints for it (not one of its dates)
+    published_span: tuple[int, int] | None = None  # where, in normalized offsets
+    source: str | None = None  # the ``来源:`` outlet as printed
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -71,6 +74,18 @@ class _Rules:
     furniture: regex.Pattern[str]  # any of the patterns, as one alternation: one call per line
     slogans: frozenset[str]
     masthead_max: int
+    slash_roles: dict[str, list[str]]
+    news_generic: regex.Pattern[str]
+    dateline: regex.Pattern[str]
+    digest_leads: regex.Pattern[str]
+    kicker_ends: str
+    kicker_bars: str
+    lines: dict[str, regex.Pattern[str]]  # furniture kind -> any of its patterns (rules/layout_lines.tsv)
+    meta_re: regex.Pattern[str]  # a ``key:`` of a meta line
+    meta_fields: dict[str, str]  # key -> published | source | editor | author | other
+    position_re: regex.Pattern[str]  # a breadcrumb's opening word
+    crumbs: frozenset[str]  # breadcrumb steps that are no column
+    outlet_re: regex.Pattern[str]  # the end of an outlet's name
 
 
 def _alternation(words: list[str]) -> str:
@@ -82,6 +97,7 @@ def _alternation(words: list[str]) -> str:
 def _rules() -> _Rules:
     data = json.loads(resources.files("zxextract").joinpath("rules/layout.json").read_text(encoding="utf-8"))
     sections, furniture = data["sections"], data["furniture"]
+    line_patterns, words, meta = _line_rules()
     return _Rules(
         brief_columns=frozenset(sections["brief_columns"]),
         photo_columns=frozenset(sections["photo_columns"]),
@@ -98,7 +114,41 @@ def _rules() -> _Rules:
         furniture=regex.compile("|".join(f"(?:{p})" for p in furniture["patterns"])),
         slogans=frozenset(s.replace(" ", "") for s in furniture["slogans"]),
         masthead_max=furniture["masthead_max_chars"],
+        slash_roles=data["slash_roles"],
+        news_generic=regex.compile(data["news_leads_generic"]),
+        dateline=regex.compile(data["dateline"]),
+        digest_leads=regex.compile(data["digest_leads"]),
+        kicker_ends=data["kicker_ends"],
+        kicker_bars=data["kicker_bars"],
+        lines={kind: regex.compile("|".join(f"(?:{p})" for p in patterns)) for kind, patterns in line_patterns.items()},
+        meta_re=regex.compile(r"(" + _alternation(list(meta)) + r")\s*[:：]"),
+        meta_fields=meta,
+        position_re=regex.compile(r"(?:" + _alternation(words["position"]) + r")\s*[:：]?"),
+        crumbs=frozenset(words["crumb"]),
+        outlet_re=regex.compile(r"(?:" + _alternation(words["outlet"]) + r")$"),
     )
+
+
+def _tsv(name: str) -> list[list[str]]:
+    """Rows of a rules TSV file: ``#`` comments and the header line skipped."""
+    text = resources.files("zxextract").joinpath(f"rules/{name}").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    return rows[1:]
+
+
+def _line_rules() -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, str]]:
+    """Furniture patterns by kind, word lists by kind and meta keys by field, from the TSV files."""
+    patterns: dict[str, list[str]] = {}
+    for kind, pattern, _why in _tsv("layout_lines.tsv"):
+        patterns.setdefault(kind, []).append(pattern)
+    words: dict[str, list[str]] = {}
+    meta: dict[str, str] = {}
+    for kind, word, _why in _tsv("layout_words.tsv"):
+        if kind.startswith("meta:"):
+            meta[word] = kind.removeprefix("meta:")
+        else:
+            words.setdefault(kind, []).append(word)
+    return patterns, words, meta
 
 
 # --------------------------------------------------------------------------- lines
@@ -114,6 +164,25 @@ _PAREN_TAIL = regex.compile(r"[(（]([^()（）]{2,60})[)）]\s*$")
 _NEWS_PAREN = regex.compile(r"\s*[(（]([^()（）]{1,60})[)）]")
 _WORD_REST = regex.compile(r"(\S+)\s+(\S.*\S)", regex.DOTALL)
 _MAX_HEAD = 80
+_ROLE_QUALIFIER = 4  # at most this many characters before a role word qualify it (``全媒体记者``)
+_INDENT = regex.compile(r"[ \t\u3000\u00a0]{2}")
+# Anti-copy noise of forum reposts (``* r4 L9 O: p8 Y``): four or more short ASCII tokens, one with punctuation.
+_NOISE = regex.compile(r"(?<![!-~])[!-~]{1,3}(?:[ \t]+[!-~]{1,3}){3,}(?![!-~])")
+_NOISE_MARK = regex.compile(r"[!-/:-@\[-`{-~]")
+# A publication stamp: a date with its year or its clock time (``2023-12-18``, ``07-20 20:15``, ``2023年09月06日 09:47``).
+_STAMP = regex.compile(
+    r"(?P<date>(?:(?P<y>(?:19|20)\d{2})\s*[-./年]\s*)?(?P<m>\d{1,2})\s*[-./月]\s*(?P<d>\d{1,2})(?:\s*日)?)"
+    r"(?:\s*(?P<t>\d{1,2}:\d{2}(?::\d{2})?))?"
+)
+_WEEKDAY = regex.compile(r"\s*(?:星期|周)[一二三四五六日天]\s*")
+_CRUMB_SEP = regex.compile(r"\s*(?:>|>|»|›|→|/)\s*")
+_LINK_MAX = 40  # a line of a link list is at most this long
+_SENTENCE_MARK = regex.compile(r"[。，,；;！？]")  # a line with these is text, not a meta line or a table of contents
+_META_MAX = 100  # a meta line is at most this long
+_MASTHEAD_WORDS = 4  # an e-paper masthead line with this many characters (版面翻页) makes the page a web page
+_WEB_FURNITURE = frozenset({"navigation", "masthead", "contents"})  # what a web headline follows
+_LABEL_MAX = 8  # a column label over a web headline is at most this long
+_CONTENTS_MIN = 6  # headlines on one line that make it a table of contents
 
 
 @dataclass
@@ -132,9 +201,17 @@ class _Line:
     label: str | None = None  # column label text
     photo_credit: bool = False
     lead_credit: bool = False  # a 本报讯 line with the credit in parentheses
+    indent: bool = False  # the raw line opens with two or more spaces (a web paragraph)
+    furniture: str | None = None  # furniture kind: page (OCR) | navigation | contents | footer | masthead | meta | noise
+    stamp: Hit | None = None  # the publication date a meta or edition-date line prints
+    source: str | None = None  # the outlet a ``来源:`` line prints
+    crumb: str | None = None  # the column a breadcrumb names
+    digest: bool = False  # a headline over one dateline paragraph (an item of a digest)
+    holes: list[tuple[int, int]] = field(default_factory=list)  # noise cut out of the line's middle
+    trimmed: bool = False  # noise was cut off an end: the line is not printed next to its neighbours
 
 
-def _raw_lines(norm: Normalized) -> list[_Line]:
+def _raw_lines(norm: Normalized, sraw: str) -> list[_Line]:
     """Raw lines that keep at least one normalized character, with the blank lines before each.
 
     A line the normalizer joined to the one before (an OCR column wrap: no ``\\n``
@@ -147,7 +224,7 @@ def _raw_lines(norm: Normalized) -> list[_Line]:
     pos = 0
     # Offsets strictly increase, so k raw characters hold at most k normalized ones: narrow bisect ranges.
     after = 0  # first normalized index at or after the previous line's end in the raw input
-    for piece in norm.raw.split("\n"):
+    for piece in sraw.split("\n"):  # the raw lines in simplified script: a line's ``raw`` reads as its ``text``
         stop = pos + len(piece)
         start = bisect_left(offsets, pos, after, min(len(offsets), after + 1))  # past at most the "\n"
         end = after = bisect_left(offsets, stop, start, min(len(offsets), start + len(piece)))
@@ -164,9 +241,184 @@ def _raw_lines(norm: Normalized) -> list[_Line]:
             pieces.append(piece.strip())
             gap = 0
         else:
-            spans.append((start, end, gap, [piece.strip()]))
+            spans.append((start, end, gap, [piece]))  # the first piece unstripped: its indent is read
             gap = 0
-    return [_Line(i, s, e, g, text[s:e], "\n".join(p)) for i, (s, e, g, p) in enumerate(spans)]
+    return [
+        _Line(i, s, e, g, text[s:e], "\n".join(x.strip() for x in p), indent=_INDENT.match(p[0]) is not None)
+        for i, (s, e, g, p) in enumerate(spans)
+    ]
+
+
+# --------------------------------------------------------------------------- web and e-paper furniture
+
+
+def _raw_range(norm: Normalized, line: _Line) -> tuple[int, int]:
+    """The raw characters of a line."""
+    return norm.offsets[line.start], norm.offsets[line.end - 1] + 1
+
+
+def _trim_noise(norm: Normalized, sraw: str, line: _Line) -> list[tuple[int, int]]:
+    """Cut anti-copy noise out of a line: off its ends, or as holes inside (where the normalizer
+    joined raw lines); the normalized ranges cut (the whole line when it is all noise)."""
+    lo, hi = _raw_range(norm, line)
+    cut: list[tuple[int, int]] = []
+    text = norm.text
+    for match in _NOISE.finditer(sraw, lo, hi):
+        if not _NOISE_MARK.search(match.group()):
+            continue
+        start, end = bisect_left(norm.offsets, match.start()), bisect_left(norm.offsets, match.end())
+        cut.append((start, end))
+        if start <= line.start:
+            line.start, line.trimmed = end, True
+        elif end >= line.end:
+            line.end, line.trimmed = start, True
+        else:
+            line.holes.append((start, end))
+        while line.end > line.start and text[line.end - 1] == " ":
+            line.end -= 1
+        while line.start < line.end and text[line.start] == " ":
+            line.start += 1
+    if cut:
+        line.text = text[line.start : line.end]
+    return cut
+
+
+def _date_hit(norm: Normalized, match: regex.Match[str]) -> Hit:
+    """A stamp as a Date hit at normalized offsets (the date, without its clock time)."""
+    start, end = bisect_left(norm.offsets, match.start("date")), bisect_left(norm.offsets, match.end("date"))
+    year = int(match.group("y")) if match.group("y") else None
+    date = Date(year, int(match.group("m")), int(match.group("d")), text=norm.text[start:end])
+    return Hit(start, end, date)
+
+
+def _meta_pairs(norm: Normalized, sraw: str, line: _Line, pos: int, hi: int) -> bool:
+    """``key:value`` pairs from ``pos`` on (stamp, source, editor and author credits); False when the rest is not such pairs."""
+    rules = _rules()
+    keys = list(rules.meta_re.finditer(sraw, pos, hi))
+    if not keys or sraw[pos:keys[0].start()].strip():
+        return False
+    for key, nxt in zip(keys, [*keys[1:], None]):
+        field_name = rules.meta_fields[key.group(1)]
+        vlo, vhi = key.end(), nxt.start() if nxt is not None else hi
+        value = sraw[vlo:vhi].strip()
+        if len(value) > 40:
+            return False
+        if field_name == "published":
+            stamp = _STAMP.search(sraw, vlo, vhi)
+            if stamp and line.stamp is None:
+                line.stamp = _date_hit(norm, stamp)
+        elif field_name == "source" and value and line.source is None:
+            line.source = value.split()[0]
+        elif field_name in ("editor", "author") and value:
+            parsed = _parse_credits(sraw, vlo, vhi, field_name)
+            if parsed is not None:
+                line.credits.extend(parsed[0])
+    return True
+
+
+def _meta(norm: Normalized, sraw: str, line: _Line) -> str | None:
+    """``meta`` for a line of ``key:value`` pairs or a publication stamp (``铜梁网 07-20 20:15``),
+    ``masthead`` for an edition date alone; fills the line's stamp, source and credits."""
+    lo, hi = _raw_range(norm, line)
+    if hi - lo > _META_MAX or "\n" in sraw[lo:hi] or _SENTENCE_MARK.search(sraw, lo, hi):
+        return None
+    pos = lo + len(sraw[lo:hi]) - len(sraw[lo:hi].lstrip())
+    if _meta_pairs(norm, sraw, line, pos, hi):
+        return "meta"
+    stamp = _STAMP.search(sraw, pos, hi)
+    if stamp is None or not (stamp.group("y") or stamp.group("t")):
+        return None
+    before, after = sraw[pos : stamp.start()].strip(), _WEEKDAY.sub("", sraw[stamp.end() : hi]).strip()
+    if before and not (len(before) <= 16 and _rules().outlet_re.search(before) and _HAN.match(before)):
+        return None
+    if after and not _meta_pairs(norm, sraw, line, hi - len(sraw[stamp.end() : hi].lstrip()), hi):
+        return None
+    line.stamp = _date_hit(norm, stamp)
+    return "masthead" if not before and not after and not stamp.group("t") else "meta"
+
+
+def _breadcrumb(line: _Line) -> bool:
+    """``您的位置: 首页 > 政协工作 > 各区政协``: navigation; the last step that is a column is the line's crumb
+    (not the site or home page at the first step, not the page itself: ``正文``, ``新闻详情``)."""
+    rules = _rules()
+    text = line.text
+    opening = rules.position_re.match(text)
+    if opening is None or _CLAUSE.search(text) or not _CRUMB_SEP.search(text, opening.end()):
+        return False
+    word = opening.group().rstrip(":： ")
+    parts = ([word] if word in rules.crumbs else []) + [p for p in _CRUMB_SEP.split(text[opening.end() :]) if p]
+    if len(parts) < 2 or any(len(p) > 20 for p in parts):
+        return False
+    k = len(parts) - 1
+    while k > 0 and parts[k] in rules.crumbs:
+        k -= 1
+    line.crumb = parts[k] if k > 0 else None
+    return True
+
+
+def _contents(norm: Normalized, sraw: str, line: _Line) -> bool:
+    """An e-paper's table of contents: six or more headlines on one line, apart by spaces, no sentence
+    (a headline of four parts apart by spaces is printed too)."""
+    lo, hi = _raw_range(norm, line)
+    chunks = sraw[lo:hi].split()
+    if len(chunks) < _CONTENTS_MIN or _SENTENCE_MARK.search(sraw, lo, hi):
+        return False
+    return sum(1 for c in chunks if len(_HAN.findall(c)) >= 4) >= _CONTENTS_MIN
+
+
+def _short(line: _Line) -> bool:
+    return len(line.text) <= _LINK_MAX and not _ends_sentence(line.text)
+
+
+def _link_list(lines: list[_Line], k: int) -> bool:
+    """Whether the header at ``lines[k]`` (``相关新闻``, ``推荐阅读``) opens a link list: short lines
+    up to the page end or the footer.  Over a paragraph it is a column label (a related article)."""
+    rules = _rules()
+    for line in lines[k + 1 :]:
+        if line.text and not _short(line):
+            return False
+        if rules.lines["footer"].match(line.text) or rules.lines["navigation"].match(line.text):
+            return True
+    return True
+
+
+def _page_furniture(norm: Normalized, sraw: str, lines: list[_Line]) -> tuple[bool, list[tuple[int, int, str]]]:
+    """Mark web and e-paper furniture; whether the page is a web or e-paper page, and the noise cut off lines."""
+    rules = _rules()
+    cuts: list[tuple[int, int, str]] = []
+    web = False
+    footer = False
+    links = False
+    for k, line in enumerate(lines):
+        cuts.extend((s, e, "noise") for s, e in _trim_noise(norm, sraw, line))
+        if line.start >= line.end:
+            line.start = line.end = min(line.start, line.end)
+            line.kind, line.furniture = "furniture", "noise"
+            continue
+        text = line.text
+        kind: str | None = None
+        if footer or rules.lines["footer"].match(text):
+            kind = "footer"
+            footer = footer or web
+        elif links and _short(line):
+            kind = "navigation"
+        elif rules.lines["navigation"].match(text) or _breadcrumb(line):
+            kind, web = "navigation", True
+        elif rules.lines["links"].match(text) and _link_list(lines, k):
+            kind, web, links = "navigation", True, True
+        elif rules.lines["masthead"].match(text):
+            kind = "masthead"
+            web = web or len(_HAN.findall(text)) >= _MASTHEAD_WORDS  # not a bare page number or date
+        elif _contents(norm, sraw, line):
+            kind, web = "contents", True
+        elif (meta := _meta(norm, sraw, line)) is not None:
+            kind = meta
+            web = web or meta == "meta"
+        if kind is None:
+            links = False
+        else:
+            line.kind, line.furniture = "furniture", kind
+    return web, cuts
 
 
 def _ends_sentence(text: str) -> bool:
@@ -176,41 +428,83 @@ def _ends_sentence(text: str) -> bool:
     return text[-1] in _SENTENCE_END or (len(text) > 1 and text[-1] in _CLOSERS and text[-2] in _SENTENCE_END)
 
 
+def _tokens(raw: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
+    """Credit tokens of ``raw[lo:hi]`` with their raw start and end; single characters apart by
+    spaces are one name printed with padding (``邓 蕾`` → ``邓蕾``)."""
+    rules = _rules()
+    out: list[tuple[str, int, int]] = []
+    padded = False  # the last token was made of padded single characters
+    for match in _TOKEN.finditer(raw, lo, hi):
+        token, start, end = match.group(), match.start(), match.end()
+        last = out[-1][0] if out else ""
+        if (
+            len(token) == 1
+            and _HAN.match(token)
+            and token not in rules.suffix_roles
+            and (padded or (len(last) == 1 and _HAN.match(last) and last not in rules.roles))
+            and len(last) < 3
+            and not raw[out[-1][2] : start].strip()
+        ):
+            out[-1] = (last + token, out[-1][1], end)
+            padded = True
+            continue
+        padded = False
+        out.append((token, start, end))
+    return out
+
+
 def _parse_credits(raw: str, lo: int, hi: int, default: str) -> tuple[list[tuple[str, str, int, int]], bool] | None:
     """``raw[lo:hi]`` read as role words and names; None when a token is neither.
 
-    Role words before names (``通讯员 陈童``) set the role of the names that
-    follow; ``摄``/``供图`` after names make them photographers; ``文/图`` adds
-    photographer to the names before it.  Names without a role get ``default``.
-    Also returns whether any role word was seen (a bare name list is a credit
-    only inside closing parentheses).
+    ``raw`` is the page in simplified script at raw offsets (``characters``).
+    Role words before names (``通讯员 陈童``, ``福州日报记者 钱嘉宜``) set the
+    role of the names that follow; ``摄``/``供图``/``摄影报道`` after names make
+    them photographers; ``文/图`` adds photographer to the names before it, or
+    gives the names after it both roles; ``文/X``, ``图/X``, ``文图/X`` give X
+    the roles of the slash word.  Names without a role get ``default``.  Also
+    returns whether any role word was seen (a bare name list is a credit only
+    inside closing parentheses).
     """
     rules = _rules()
     found: list[list] = []  # [name, role or None, raw start, raw end]
     group: list[int] = []  # names since the last role word
     role: str | None = None
+    extra: list[str] = []  # further roles of the names after a prefix ``文/图``
     saw_role = False
-    for match in _TOKEN.finditer(raw, lo, hi):
-        token, start = match.group(), match.start()
+    for token, start, stop in _tokens(raw, lo, hi):
         if token in rules.text_and_photo or (token in rules.suffix_roles and group):
-            extra = rules.suffix_roles.get(token, "photographer")
+            if not group and token in rules.text_and_photo:
+                role, extra, saw_role = "author", ["photographer"], True
+                continue
+            suffix = rules.suffix_roles.get(token, "photographer")
             for i in group:
-                if found[i][1] is None:
-                    found[i][1] = extra
+                if found[i][1] is None or found[i][1] == suffix:
+                    found[i][1] = suffix
                 else:
-                    found.append([found[i][0], extra, found[i][2], found[i][3]])
+                    found.append([found[i][0], suffix, found[i][2], found[i][3]])
             saw_role, group = True, []
             continue
+        slash = token.split("/", 1)
+        if len(slash) == 2 and slash[0] in rules.slash_roles and _NAME.fullmatch(slash[1]):
+            saw_role, group = True, []
+            for r in rules.slash_roles[slash[0]]:
+                found.append([slash[1], r, start + len(slash[0]) + 1, stop])
+            continue
         role_match = rules.role_re.match(token)
+        if role_match is None and (inner := rules.role_re.search(token)) and _HAN.match(token) and (
+            inner.start() <= _ROLE_QUALIFIER or rules.outlet_re.search(token, 0, inner.start())
+        ):
+            role_match = inner  # ``全媒体记者``, ``福州日报记者``: a qualifier or an outlet, then the role word
         if role_match:
-            role, saw_role, group = rules.roles[role_match.group()], True, []
-            token, start = token[role_match.end():], start + role_match.end()
+            role, extra, saw_role, group = rules.roles[role_match.group()], [], True, []
+            token, start = token[role_match.end() :], start + role_match.end()
             if not token:
                 continue
         if not _NAME.fullmatch(token):
             return None
         group.append(len(found))
-        found.append([token, role, start, start + len(token)])
+        found.append([token, role, start, stop])
+        found.extend([token, r, start, stop] for r in extra)
     if not found:
         return None
     return [(name, r or default, s, e) for name, r, s, e in found], saw_role
@@ -264,21 +558,33 @@ def _section_label(line: _Line) -> str | None:
     return f"{min(repaired, key=len)} {rest}" if repaired else None
 
 
-def _classify(norm: Normalized, lines: list[_Line]) -> None:
-    """Give every line its kind (furniture, section, cont, jump, credit, news, closing, deck, head, body)."""
+def _classify(norm: Normalized, sraw: str, lines: list[_Line]) -> None:
+    """Give every line its kind (furniture, section, cont, jump, credit, news, closing, deck, head, body).
+
+    Lines ``_page_furniture`` marked keep their kind.  A headline-shaped line
+    that repeats an earlier one is body (a headline printed several times is
+    one article; its copies are counted like any text); on a page whose
+    paragraphs are indented, an indented line is a paragraph, not a headline.
+    """
     rules = _rules()
-    raw, offsets = norm.raw, norm.offsets
+    offsets = norm.offsets
+    raw = sraw
+    heads: set[str] = set()
+    indented = sum(line.indent for line in lines) >= 2
+    leads = {line.index for line in lines if line.kind != "furniture" and rules.digest_leads.match(line.text)}
     i = 0
     while i < len(lines):
         line = lines[i]
-        text, lo, hi = line.text, offsets[line.start], offsets[line.end - 1] + 1
         i += 1
+        if line.kind == "furniture":
+            continue
+        text, lo, hi = line.text, offsets[line.start], offsets[line.end - 1] + 1
         if (
             rules.furniture.fullmatch(line.raw)
             or text.replace(" ", "") in rules.slogans
             or _masthead(norm, lines, line)
         ):
-            line.kind = "furniture"
+            line.kind, line.furniture = "furniture", "page"
         elif rules.continued_from.match(text):
             line.kind = "cont"
         elif rules.continued_to.match(text):
@@ -288,42 +594,54 @@ def _classify(norm: Normalized, lines: list[_Line]) -> None:
         elif text[0] in rules.credit_marks and (parsed := _parse_credits(raw, lo + 1, hi, "author")) and parsed[1]:
             line.kind, line.credits = "credit", parsed[0]
             line.photo_credit = all(r == "photographer" for _, r, _, _ in parsed[0])
-        elif rules.news_re.match(text):
+        elif (lead := rules.news_re.match(raw, lo, hi) or rules.news_generic.match(raw, lo, hi)) is not None:
             line.kind = "news"
-            lead = rules.news_re.match(raw, lo, hi)
-            paren = _NEWS_PAREN.match(raw, lead.end(), hi) if lead else None
+            paren = _NEWS_PAREN.match(raw, lead.end(), hi)
             if paren:
                 parsed = _parse_credits(raw, paren.start(1), paren.end(1), "author")
                 line.credits = parsed[0] if parsed else []
                 line.lead_credit = bool(parsed)
-            _mark_tail(norm, line, lo, hi)
+            _mark_tail(norm, sraw, line, lo, hi)
+        elif len(leads) >= 2 and line.index in leads and not (_short(line) and _HAN.match(text)):
+            # a digest item led by its place: a ``● 万州区 ●`` line, or a paragraph opening ``万州：``
+            # (a short ``开州：助力乡村振兴`` is a headline)
+            line.kind = "news"
+            _mark_tail(norm, sraw, line, lo, hi)
         elif text[0] in "(（" and text[-1] in ")）" and _mark_closing(line, raw, lo + 1, hi - 1):
             line.kind = "closing"
         elif text[0] in "(（" and not any(c in text for c in ")）"):
-            i = _multiline_closing(norm, lines, line, i)
+            i = _multiline_closing(norm, sraw, lines, line, i)
         elif len(text) <= 40 and (parsed := _parse_credits(raw, lo, hi, "author")) and parsed[1]:
             line.kind, line.credits = "credit", parsed[0]
             line.photo_credit = all(r == "photographer" for _, r, _, _ in parsed[0])
         elif _DECK.match(text) and not _CLAUSE.search(text) and not _ends_sentence(text):
             line.kind = "deck"
-        elif len(text) <= _MAX_HEAD and not _CLAUSE.search(text) and not _ends_sentence(text) and len(_HAN.findall(text)) >= 2:
-            line.kind = "head"
+        elif (
+            len(text) <= _MAX_HEAD
+            and not _CLAUSE.search(text)
+            and not _ends_sentence(text)
+            and len(_HAN.findall(text)) >= 2
+            and not (indented and line.indent)
+        ):
+            key = "".join(text.split())
+            line.kind = "body" if key in heads else "head"  # a repeated headline is text of its article
+            heads.add(key)
         else:
-            _mark_tail(norm, line, lo, hi)
+            _mark_tail(norm, sraw, line, lo, hi)
 
 
-def _mark_tail(norm: Normalized, line: _Line, lo: int, hi: int) -> None:
+def _mark_tail(norm: Normalized, sraw: str, line: _Line, lo: int, hi: int) -> None:
     """A closing credit at the end of a text line (``…盘活质效。 （冉洵）``): credits, and where the text stops."""
-    match = _PAREN_TAIL.search(norm.raw, lo, hi)
-    if not match or not _ends_sentence(norm.raw[lo : match.start()].rstrip()):
+    match = _PAREN_TAIL.search(sraw, lo, hi)
+    if not match or not _ends_sentence(sraw[lo : match.start()].rstrip()):
         return
-    if _mark_closing(line, norm.raw, match.start(1), match.end(1)):
+    if _mark_closing(line, sraw, match.start(1), match.end(1)):
         line.cut = bisect_left(norm.offsets, match.start())
 
 
-def _multiline_closing(norm: Normalized, lines: list[_Line], first: _Line, nxt: int) -> int:
+def _multiline_closing(norm: Normalized, sraw: str, lines: list[_Line], first: _Line, nxt: int) -> int:
     """A closing name list wrapped over up to three lines: ``（秦工高 … 殷艳妮`` / ``程卓 … 马腾）``."""
-    raw, offsets = norm.raw, norm.offsets
+    raw, offsets = sraw, norm.offsets
     for j in range(nxt, min(nxt + 2, len(lines))):
         text = lines[j].text
         if any(c in text for c in "(（"):
@@ -359,6 +677,7 @@ class _Unit:
     label_line: _Line | None = None  # head: a column label printed inside the block
     gap_after: int = 1
     text_lines: int = 0  # body: lines of text so far (credits and markers excluded)
+    over_meta: bool = False  # head: a web page's ``来源:``/``发布时间:`` line follows it
 
 
 def _next_text(lines: list[_Line], j: int) -> int | None:
@@ -368,20 +687,34 @@ def _next_text(lines: list[_Line], j: int) -> int | None:
     return j if j < len(lines) else None
 
 
-def _is_headline(lines: list[_Line], run: list[_Line], j: int) -> bool:
+def _is_headline(lines: list[_Line], run: list[_Line], j: int, first_text: int) -> bool:
     """Whether a run of headline-shaped lines is a headline rather than subheads or wrapped body lines.
 
     A headline comes with a deck, or is followed by what opens or closes an
-    article (a credit, ``本报讯``, a column label, a continuation marker, the
-    page end), possibly after one caption sentence.
+    article (a credit, ``本报讯``, a column label, a continuation marker, a
+    web page's ``来源:`` line, the page end), possibly after one caption
+    sentence.  A headline-shaped line that opens the page (or follows a web
+    page's breadcrumb, menu or masthead) over a paragraph is its headline; one over a single paragraph that opens on a date
+    (``11月21日，…``) and is followed by another headline is an item of a digest.
     """
     if any(line.kind == "deck" for line in run):
+        return True
+    if j < len(lines) and lines[j].furniture == "meta":
         return True
     nxt = _next_text(lines, j)
     if nxt is None or lines[nxt].kind in ("credit", "news", "section", "cont"):
         return True
-    if lines[nxt].kind == "body" and _ends_sentence(lines[nxt].text):
-        after = _next_text(lines, nxt + 1)
+    if lines[nxt].kind != "body":
+        return False
+    after = _next_text(lines, nxt + 1)
+    if _rules().dateline.match(lines[nxt].text) and (after is None or lines[after].kind in ("head", "deck", "section")):
+        run[-1].digest = True
+        return True
+    if run[0].index == first_text:
+        return True  # the page's first text
+    if run[0].index and lines[run[0].index - 1].furniture in _WEB_FURNITURE:
+        return True  # the first text under a web page's breadcrumb, menu or masthead
+    if _ends_sentence(lines[nxt].text):
         return after is not None and lines[after].kind in ("news", "credit")
     return False
 
@@ -413,10 +746,14 @@ def _units(lines: list[_Line]) -> list[_Unit]:
     rules = _rules()
     units: list[_Unit] = []
     body: _Unit | None = None
+    first_text = next((x.index for x in lines if x.kind not in ("furniture", "section")), -1)
 
     def add_body(line: _Line, start: str = "plain") -> _Unit:
         nonlocal body
-        wrapped = line.kind == "closing" and body is not None and body.lines[-1].kind == "closing"
+        wrapped = body is not None and (
+            (line.kind == "closing" and body.lines[-1].kind == "closing")
+            or (line.kind == "credit" and _editors(line) and body.lines[-1].kind == "credit")
+        )
         if not wrapped and (body is None or body.closed or (start != "plain" and body.text_lines)):
             body = _Unit("body", [], start=start)
             units.append(body)
@@ -440,17 +777,20 @@ def _units(lines: list[_Line]) -> list[_Unit]:
                 i += 1
         elif kind in ("head", "deck"):
             j = i
-            while j < len(lines) and lines[j].kind in ("head", "deck", "furniture"):
+            while j < len(lines) and (lines[j].kind in ("head", "deck") or lines[j].furniture == "page"):
                 j += 1
             run = [x for x in lines[i:j] if x.kind != "furniture"]
-            if _is_headline(lines, run, j):
-                units.append(_Unit("head", run, gap_after=lines[j].gap if j < len(lines) else 1))
+            if _is_headline(lines, run, j, first_text):
+                over_meta = j < len(lines) and lines[j].furniture == "meta"
+                units.append(_Unit("head", run, gap_after=lines[j].gap if j < len(lines) else 1, over_meta=over_meta))
                 body = None
             else:
                 for x in run:
                     add_body(x)
             i = j
-        elif kind in ("news", "credit", "cont") and not (kind == "credit" and line.photo_credit and body and body.text_lines):
+        elif kind in ("news", "credit", "cont") and not (
+            kind == "credit" and (line.photo_credit or _editors(line) or _closes(lines, i)) and body and body.text_lines
+        ):
             add_body(line, kind)
             i += 1
         else:
@@ -459,6 +799,22 @@ def _units(lines: list[_Line]) -> list[_Unit]:
                 unit.closed = True
             i += 1
     return units
+
+
+def _closes(lines: list[_Line], i: int) -> bool:
+    """Whether the credit line ``lines[i]`` closes the text before it: no text follows it before
+    the page end or the next headline (``记者 X`` / ``编辑:Y`` under a web article)."""
+    for line in lines[i + 1 :]:
+        if line.kind in ("head", "deck", "section"):
+            return True
+        if line.kind not in ("furniture", "credit", "closing"):
+            return False
+    return True
+
+
+def _editors(line: _Line) -> bool:
+    """A credit line of editors only (``编辑 X``, ``审校 Y``): it closes the article before it."""
+    return bool(line.credits) and all(role == "editor" for _, role, _, _ in line.credits)
 
 
 def _finish_head(unit: _Unit, post: bool) -> None:
@@ -474,10 +830,18 @@ def _finish_head(unit: _Unit, post: bool) -> None:
     groups: list[list[_Line]] = [[run[0]]]
     mixed = len(run) > 1 and min(x.gap for x in run[1:]) == 0 < max(x.gap for x in run[1:])
     for line in run[1:]:
-        if mixed and line.gap > 0 and groups[-1][-1].text[-1] not in ":：":
+        if mixed and line.gap > 0 and groups[-1][-1].text[-1] not in _rules().kicker_ends:
             groups.append([line])
         else:
             groups[-1].append(line)
+    if unit.over_meta and len(run) > 1 and not any(x.kind == "deck" for x in run):
+        # a web headline is the line over its meta line: a short line above is the column, others kickers
+        above = run[:-1]
+        if len(above[0].text) <= _LABEL_MAX:
+            unit.label_line, above = above[0], above[1:]
+        unit.title, unit.subtitle = run[-1], above
+        unit.shown = [x for x in run if x is not unit.label_line]
+        return
     decked = [g for g in groups if any(x.kind == "deck" for x in g)]
     lines = decked[0] if decked else groups[0] if post else groups[-1]
     deck_at = next((k for k, x in enumerate(lines) if x.kind == "deck"), None)
@@ -488,7 +852,7 @@ def _finish_head(unit: _Unit, post: bool) -> None:
         unit.title, unit.subtitle = before[-1], before[:-1] + lines[deck_at:]
     elif deck_at is not None:
         unit.subtitle = lines
-    elif len(lines) > 1 and lines[0].text[-1] in ":：":
+    elif len(lines) > 1 and lines[0].text[-1] in _rules().kicker_ends:
         unit.title, unit.subtitle = lines[1], [lines[0], *lines[2:]]
     else:
         unit.title, unit.subtitle = lines[0], lines[1:]
@@ -646,18 +1010,27 @@ def _spaced(norm: Normalized, start: int, end: int) -> str:
 
 
 def _segments(lines: list[_Line]) -> list[tuple[int, int]]:
-    """Normalized ranges of the text lines, merging lines printed next to each other."""
+    """Normalized ranges of the text lines, merging lines printed next to each other, around noise cut out of them."""
     segments: list[tuple[int, int]] = []
-    previous = -2
+    previous: _Line | None = None
     for line in lines:
         end = line.cut if line.cut is not None else line.end
         if line.kind not in _TEXT_KINDS or end <= line.start:
             continue
-        if segments and line.index == previous + 1:
-            segments[-1] = (segments[-1][0], end)
-        else:
-            segments.append((line.start, end))
-        previous = line.index
+        pieces, at = [], line.start
+        for hole_start, hole_end in line.holes:
+            if at < hole_start < end:
+                pieces.append((at, hole_start))
+            at = max(at, hole_end)
+        if at < end:
+            pieces.append((at, end))
+        adjacent = previous is not None and line.index == previous.index + 1 and not (line.trimmed or previous.trimmed)
+        for k, (start, stop) in enumerate(pieces):
+            if segments and k == 0 and adjacent:
+                segments[-1] = (segments[-1][0], stop)
+            else:
+                segments.append((start, stop))
+        previous = line
     return segments
 
 
@@ -671,7 +1044,87 @@ def _bylines(norm: Normalized, lines: list[_Line]) -> list[Hit]:
     return hits
 
 
-def _layout(norm: Normalized, article: _Article) -> ArticleLayout:
+def _web_zones(units: list[_Unit]) -> list[_Unit]:
+    """A web or e-paper page: short lines before the first headline are masthead and menus, headlines
+    and short lines after the last paragraph or credit are footer (link lists, slogans, channel names)."""
+    first = next((k for k, u in enumerate(units) if u.kind == "head"), len(units))
+    last = max(
+        (k for k, u in enumerate(units) if u.kind != "section" and any(x.credits or (x.kind in _TEXT_KINDS and not _short(x)) for x in u.lines)),
+        default=-1,
+    )
+    kept: list[_Unit] = []
+    for k, unit in enumerate(units):
+        short = all(_short(x) and not x.credits for x in unit.lines)
+        if (k < first and unit.kind == "body" and short) or (k > last and unit.kind in ("head", "body") and short):
+            for x in unit.lines:
+                x.kind, x.furniture = "furniture", "masthead" if k < first else "footer"
+        else:
+            kept.append(unit)
+    return kept
+
+
+def _spread_meta(articles: list[_Article], lines: list[_Line]) -> dict[int, dict]:
+    """Publication stamps, sources, meta credits and breadcrumb columns per article (by ``id``).
+
+    A meta line belongs to the nearest article that starts before it (the page's
+    first article when none does); an article without a stamp of its own takes
+    the page's edition date, and the column of the last breadcrumb before it.
+    """
+    found: dict[int, dict] = {id(a): {"stamp": None, "source": None, "credits": [], "crumb": None} for a in articles}
+    if not articles:
+        return found
+    starts = [a.position() for a in articles]
+    edition: Hit | None = None
+    crumbs: list[tuple[int, str]] = []  # (line index, column) of each breadcrumb
+    for line in lines:
+        if line.furniture not in ("meta", "masthead", "navigation"):
+            continue
+        if line.furniture == "masthead" and line.stamp is not None and edition is None:
+            edition = line.stamp
+        k = max(bisect_left(starts, line.index + 1) - 1, 0)
+        if line.crumb is not None:
+            crumbs.append((line.index, line.crumb))
+        info = found[id(articles[k])]
+        if line.furniture == "meta":
+            info["stamp"] = info["stamp"] or line.stamp
+            info["source"] = info["source"] or line.source
+            info["credits"].append(line)
+    at = [index for index, _ in crumbs]
+    for article, start in zip(articles, starts):
+        info = found[id(article)]
+        info["stamp"] = info["stamp"] or edition
+        k = bisect_left(at, start) - 1  # the last breadcrumb before the article, else one inside the first
+        if k >= 0 or (crumbs and article is articles[0]):
+            info["crumb"] = crumbs[max(k, 0)][1]
+    return found
+
+
+def _digest(articles: list[_Article]) -> tuple[list[_Article], list[_Line]]:
+    """Items of a digest (headlines over one dateline paragraph, when the page has two or more), and
+    the column label printed over the first: the lines of its headline block above its title."""
+    items = [a for a in articles if a.head is not None and a.head.lines[-1].digest]
+    if len(items) < 2:
+        return [], []
+    label = items[0].head.lines[:-1]
+    for item in items:  # an item's title is its last headline line, the one over the paragraph
+        head = item.head
+        head.title, head.subtitle = head.lines[-1], []
+        head.shown = [x for x in head.shown if x not in label]
+    return items, label
+
+
+def _split_kicker(norm: Normalized, title: tuple[int, int]) -> tuple[tuple[int, int], tuple[int, int] | None]:
+    """``各区之声|光明区政协…``: the words before a bar are a kicker (the subtitle), the rest is the title."""
+    text = norm.text[title[0] : title[1]]
+    bars = [k for k, c in enumerate(text) if c in _rules().kicker_bars]
+    if len(bars) != 1 or not 2 <= bars[0] <= 10 or len(_HAN.findall(text[bars[0] + 1 :])) < 4:
+        return title, None
+    at = title[0] + bars[0]
+    return (at + 1, title[1]), (title[0], at)
+
+
+def _layout(norm: Normalized, article: _Article, meta: dict, digest: list[_Line] | None) -> ArticleLayout:
+    """The record fields of an article; ``digest`` is the column label of its digest (None: not a digest item)."""
     head, photo = article.head, article.photo
     lines: list[_Line] = []
     title = subtitle = None
@@ -679,41 +1132,87 @@ def _layout(norm: Normalized, article: _Article) -> ArticleLayout:
     section = article.section
     if head is not None:
         lines.extend(head.shown)
+        kicker = None
         if head.title is not None:
-            title = _spaced(norm, head.title.start, head.title.end)
-            title_span = (head.title.start, head.title.end)
-        parts = [_spaced(norm, x.start, x.end) for x in head.subtitle]
-        parts = [_DECK.sub("", p).rstrip(":：").strip() for p in parts]
+            title_span, kicker = _split_kicker(norm, (head.title.start, head.title.end))
+            title = _spaced(norm, *title_span)
+        parts = [_spaced(norm, *kicker)] if kicker else []
+        parts += [_spaced(norm, x.start, x.end) for x in head.subtitle]
+        parts = [_DECK.sub("", p).rstrip(_rules().kicker_ends).strip() for p in parts]
         subtitle = " ".join(p for p in parts if p) or None
         if head.label_line is not None and section is None:
             section = _spaced(norm, head.label_line.start, head.label_line.end)
+    if digest is not None and section is None:
+        section = " ".join(_spaced(norm, x.start, x.end) for x in digest) or None
+    section = section or meta["crumb"]
+    for body in article.bodies:
+        lines.extend(body.lines)
     if photo is not None:
         lines.extend(photo.lines[1:])
         section = section or photo.label
         kind = "photo"
     elif article.bodies and article.bodies[0].start == "cont" and head is None:
         kind = "continuation"
-    elif article.is_brief() or (article.section in _rules().brief_columns and article.bare_news()):
+    elif digest is not None or article.is_brief() or (article.section in _rules().brief_columns and article.bare_news()):
         kind = "brief"
+    elif head is None and _photo_credited(lines):
+        kind = "photo"
     else:
-        kind = "report" if title is not None else "other"
-    for body in article.bodies:
-        lines.extend(body.lines)
-    credited = sorted((x for x in lines if x.credits), key=lambda x: x.index)
-    return ArticleLayout(kind, section, title, subtitle, _bylines(norm, credited), _segments(lines), title_span)
+        kind = "report"
+    credited = sorted((x for x in [*lines, *meta["credits"]] if x.credits), key=lambda x: x.index)
+    stamp = meta["stamp"]
+    return ArticleLayout(
+        kind,
+        section,
+        title,
+        subtitle,
+        _bylines(norm, credited),
+        _segments(lines),
+        title_span,
+        published=stamp.entity if stamp else None,
+        published_span=(stamp.start, stamp.end) if stamp else None,
+        source=meta["source"],
+    )
 
 
-def split_page(norm: Normalized) -> list[ArticleLayout]:
-    """Split a normalized page into articles, in reading order (by where each starts on the page)."""
-    lines = _raw_lines(norm)
+def _photo_credited(lines: list[_Line]) -> bool:
+    """A caption without headline closed by ``… 摄`` / ``… 摄影报道``: a photo."""
+    return any(x.kind == "credit" and x.photo_credit for x in lines)
+
+
+@dataclass
+class PageLayout:
+    """A page's articles, and the furniture left out of them: (start, end, kind) in normalized offsets."""
+
+    articles: list[ArticleLayout]
+    furniture: list[tuple[int, int, str]]
+
+
+def page_layout(norm: Normalized) -> PageLayout:
+    """Split a normalized page into articles, in reading order (by where each starts on the page), and its furniture."""
+    sraw = characters(norm.raw)
+    lines = _raw_lines(norm, sraw)
     if not lines:
-        return []
-    _classify(norm, lines)
+        return PageLayout([], [])
+    web, cuts = _page_furniture(norm, sraw, lines)
+    _classify(norm, sraw, lines)
     units = _units(lines)
+    if web:
+        units = _web_zones(units)
     first = next((u for u in units if u.kind == "head" or (u.kind == "body" and u.start != "cont")), None)
     post = first is not None and first.kind == "body"
     articles = _match_post(units) if post else _match_pre(units)
     articles = [a for a in articles if a.lines()]
     articles.sort(key=_Article.position)
     _assign_sections(articles, [u for u in units if u.kind == "section"])
-    return [_layout(norm, a) for a in articles]
+    meta = _spread_meta(articles, lines)
+    items, label = _digest(articles)
+    digest = {id(a) for a in items}
+    layouts = [_layout(norm, a, meta[id(a)], label if id(a) in digest else None) for a in articles]
+    furniture = cuts + [(x.start, x.end, x.furniture or "page") for x in lines if x.kind == "furniture" and x.end > x.start]
+    return PageLayout(layouts, sorted(furniture))
+
+
+def split_page(norm: Normalized) -> list[ArticleLayout]:
+    """The articles of a normalized page, in reading order (``page_layout`` without the furniture)."""
+    return page_layout(norm).articles

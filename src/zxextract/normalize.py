@@ -186,6 +186,14 @@ class Normalized:
         return self.raw[s:e]
 
 
+def characters(raw: str) -> str:
+    """Step 1 alone, one character for one (a dropped character becomes a space): ``raw`` in
+    simplified script with ASCII digits and letters, at the raw offsets.  Layout reads credits
+    and meta lines here, so that names come out simplified while their offsets stay raw."""
+    codes = code_points(raw)
+    return _mapping(_is_traditional(codes))[codes].tobytes().decode(_UTF32).replace(_DROPPED, " ")
+
+
 def normalize(raw: str) -> Normalized:
     """Normalize a raw page; see the module docstring for the rules."""
     if not isinstance(raw, str):

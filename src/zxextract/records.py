@@ -138,6 +138,8 @@ class Article:
     section: Optional[str] = None
     title: Optional[str] = None
     subtitle: Optional[str] = None
+    published: Optional[Date] = None  # the publication date the page prints for it (发布时间, edition date): not one of ``dates``
+    source: Optional[str] = None  # the outlet a ``来源:`` line names, as printed
     bylines: list[Credit] = field(default_factory=list)
     spans: list[Span] = field(default_factory=list)
     text: str = ""
