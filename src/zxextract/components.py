@@ -44,7 +44,7 @@ from .officials import ROW_MODELS as OFFICIAL_ROWS
 from .officials import OfficialFinder
 from .quantities import ROW_MODELS as UNIT_ROWS
 from .quantities import QuantityFinder
-from .records import District, Hit
+from .records import Date, District, Hit
 from .ruleset import RuleRow, validate_rows
 from .spans import add_entity_spans, extension
 from .tokenizer import RAW_KEY, doc_text, raw_offsets
@@ -126,10 +126,12 @@ class RuleComponent:
     def context(self, doc: Doc, article: ArticleView, start: int, end: int) -> ArticleContext:
         """What the finder may know about the article besides the text of ``[start, end)``."""
         places = doc._.zx_places.get(article.index, {}) if Doc.has_extension("zx_places") and doc._.zx_places else {}
+        published = article.info.get("published")
         return ArticleContext(
             district=_district(places.get("district")),
             prefecture=_district(places.get("prefecture")),
             province=_district(places.get("province")),
+            published=Date(**{k: v for k, v in published.items() if k != "offsets"}) if published else None,
         )
 
     def __call__(self, doc: Doc) -> Doc:
