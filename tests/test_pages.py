@@ -338,3 +338,16 @@ def test_web_headline_under_the_breadcrumb_without_meta_line() -> None:
     [article] = split_page(norm)
     assert (article.section, article.title) == ("新闻中心", "青山县政协开展民生实事协商活动")
     assert "网站首页" not in "".join(norm.text[s:e] for s, e in article.segments)
+
+
+def test_meta_line_framed_by_brackets_and_bars() -> None:
+    page = (
+        "您的位置：\n首页 >> 工作动态 >> 政协动态\n青山县政协调研河道治理 |\n"
+        "[ 作者: | 发布时间:2024-05-06 | 浏览:1234次 ] |\n5月5日，青山县政协组织委员调研河道治理工作。\n|\n"
+    )
+    norm = normalize(page)
+    [article] = split_page(norm)
+    assert (article.section, article.title) == ("政协动态", "青山县政协调研河道治理")
+    published = article.published
+    assert published is not None and (published.year, published.month, published.day) == (2024, 5, 6)
+    assert article.bylines == []

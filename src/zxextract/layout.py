@@ -179,6 +179,7 @@ _CRUMB_SEP = regex.compile(r"\s*(?:>|>|»|›|→|/)\s*")
 _LINK_MAX = 40  # a line of a link list is at most this long
 _SENTENCE_MARK = regex.compile(r"[。，,；;！？]")  # a line with these is text, not a meta line or a table of contents
 _META_MAX = 100  # a meta line is at most this long
+_META_FRAME = " \t[]【】|｜"  # brackets and bars that frame or part a meta line's fields: [ 作者: | 发布时间:… ]
 _MASTHEAD_WORDS = 4  # an e-paper masthead line with this many characters (版面翻页) makes the page a web page
 _WEB_FURNITURE = frozenset({"navigation", "masthead", "contents"})  # what a web headline follows
 _LABEL_MAX = 8  # a column label over a web headline is at most this long
@@ -295,12 +296,12 @@ def _meta_pairs(norm: Normalized, sraw: str, line: _Line, pos: int, hi: int) -> 
     """``key:value`` pairs from ``pos`` on (stamp, source, editor and author credits); False when the rest is not such pairs."""
     rules = _rules()
     keys = list(rules.meta_re.finditer(sraw, pos, hi))
-    if not keys or sraw[pos:keys[0].start()].strip():
+    if not keys or sraw[pos : keys[0].start()].strip(_META_FRAME):
         return False
     for key, nxt in zip(keys, [*keys[1:], None]):
         field_name = rules.meta_fields[key.group(1)]
         vlo, vhi = key.end(), nxt.start() if nxt is not None else hi
-        value = sraw[vlo:vhi].strip()
+        value = sraw[vlo:vhi].strip(_META_FRAME)
         if len(value) > 40:
             return False
         if field_name == "published":
@@ -1114,8 +1115,14 @@ def _digest(articles: list[_Article]) -> tuple[list[_Article], list[_Line]]:
 
 
 def _split_kicker(norm: Normalized, title: tuple[int, int]) -> tuple[tuple[int, int], tuple[int, int] | None]:
-    """``各区之声|光明区政协…``: the words before a bar are a kicker (the subtitle), the rest is the title."""
+    """``各区之声|光明区政协…``: the words before a bar are a kicker (the subtitle), the rest is the title.
+
+    A bar that ends the line only closes a web page's title cell (``标题 |``) and is dropped.
+    """
     text = norm.text[title[0] : title[1]]
+    trimmed = text.rstrip(_rules().kicker_bars + " \t")
+    if trimmed and len(trimmed) < len(text):
+        title, text = (title[0], title[0] + len(trimmed)), trimmed
     bars = [k for k, c in enumerate(text) if c in _rules().kicker_bars]
     if len(bars) != 1 or not 2 <= bars[0] <= 10 or len(_HAN.findall(text[bars[0] + 1 :])) < 4:
         return title, None
