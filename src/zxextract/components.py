@@ -34,7 +34,7 @@ from .brands import BrandFinder
 from .dates import ROW_MODELS as DATE_ROWS
 from .dates import DateFinder
 from .districts import ROW_MODELS as DISTRICT_ROWS
-from .districts import DistrictFinder
+from .districts import HOME, DistrictFinder
 from .documents import ROW_MODELS as DOCUMENT_ROWS
 from .documents import DocumentFinder
 from .finder import ArticleContext
@@ -49,7 +49,7 @@ from .ruleset import RuleRow, validate_rows
 from .spans import add_entity_spans, extension
 from .tokenizer import RAW_KEY, doc_text, raw_offsets
 
-if not Doc.has_extension("zx_places"):  # article index → {"district", "prefecture", "province"} fields or None
+if not Doc.has_extension("zx_places"):  # article index → {"district", "prefecture", "province": fields or None, "home": name}
     Doc.set_extension("zx_places", default=None)
 
 ARTICLES_KEY = "zx_articles"
@@ -129,6 +129,7 @@ class RuleComponent:
             district=_district(places.get("district")),
             prefecture=_district(places.get("prefecture")),
             province=_district(places.get("province")),
+            home=places.get("home") or HOME,
         )
 
     def __call__(self, doc: Doc) -> Doc:
@@ -173,27 +174,57 @@ class RuleComponent:
 
 
 class DistrictComponent(RuleComponent):
-    """Districts; also decides each article's places (``doc._.zx_places``), which later components read."""
+    """Districts; also decides each article's places (``doc._.zx_places``), which later components read.
+
+    Places come from what the page names: written provinces and prefectures
+    (``浙江省``, ``宁波市政协``) and the parents of the counties it names, the
+    article's own names winning over the rest of the page's.  A first pass
+    reads the names with only the home province; when the places it finds are
+    elsewhere, the article is read again with them, so that ambiguous names
+    (``江北区`` on a Ningbo page) resolve to the page's own units.
+    """
 
     label = "DISTRICT"
     finder_class = DistrictFinder
     row_models = DISTRICT_ROWS
 
+    def __init__(self, nlp: Language, name: str, spans_key: str, annotate_ents: bool, home: str = HOME) -> None:
+        super().__init__(nlp, name, spans_key, annotate_ents)
+        self.home = home
+
+    @property
+    def finder(self) -> Any:
+        finder = super().finder
+        finder.home = self.home
+        return finder
+
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        found = []
-        for article in articles(doc):
-            per_segment = [(start, self.finder.find(text[start:end])) for start, end in article.segments]
-            hits = [_shift(start, hit) for start, segment_hits in per_segment for hit in segment_hits]
-            title_end = (article.info.get("title_span") or (0, 0))[1]
-            found.append((article, per_segment, hits, self.finder.main_district(hits, title_end)))
-        page_province = self._page_province([hit for _, _, hits, _ in found for hit in hits])
+        home = ArticleContext(home=self.home)
+        views = articles(doc)
+        first = [self._read(text, article, home) for article in views]
+        page_votes = _Votes(self.finder, [hit for _, hits in first for hit in hits])
         items = []
         places: dict[int, dict[str, Any]] = {}
-        for article, per_segment, hits, main in found:
+        for article, (per_segment, hits) in zip(views, first):
+            title_end = (article.info.get("title_span") or (0, 0))[1]
+            province, prefecture = _Votes(self.finder, hits).places(page_votes)
+            if (province is not None and province.name != self.home) or prefecture is not None:
+                main = self.finder.main_district(hits, title_end)
+                if main is not None and province is not None and main.province_name != province.name:
+                    main = None
+                context = ArticleContext(district=main, prefecture=prefecture, province=province, home=self.home)
+                per_segment, hits = self._read(text, article, context)
+                main = self.finder.main_district(hits, title_end)
+                if main is None:
+                    main = self._own_district(text, article, context, per_segment, hits)
+            else:
+                main = self.finder.main_district(hits, title_end)
             places[article.index] = {
                 "district": _fields(main) if main is not None else None,
-                "province": _fields(page_province) if page_province is not None else None,
+                "prefecture": _fields(prefecture) if prefecture is not None else None,
+                "province": _fields(province) if province is not None else None,
+                "home": self.home,
             }
             if main is not None:
                 for (start, end), (_, written) in zip(article.segments, per_segment):
@@ -202,13 +233,76 @@ class DistrictComponent(RuleComponent):
         doc._.zx_places = places
         return add_entity_spans(doc, self.spans_key, self.label, items, self.annotate_ents)
 
-    def _page_province(self, hits: list[Hit]) -> District | None:
-        """The province of the page's county-level districts, for articles that name none."""
-        counts = Counter(h.entity.province_name for h in hits if h.entity.level in ("county", "zone") and h.entity.province_name)
-        if not counts:
+    def _read(self, text: str, article: ArticleView, context: ArticleContext) -> tuple[list[tuple[int, list[Hit]]], list[Hit]]:
+        """The article's hits per segment (segment offsets) and all of them (page offsets)."""
+        per_segment = [(start, self.finder.find(text[start:end], context)) for start, end in article.segments]
+        return per_segment, [_shift(start, hit) for start, segment_hits in per_segment for hit in segment_hits]
+
+    def _own_district(self, text: str, article: ArticleView, context: ArticleContext,
+                      per_segment: list[tuple[int, list[Hit]]], hits: list[Hit]) -> District | None:
+        """An article naming no county that speaks of its own (``县政协``) is about the one county of its
+        province it names by a short name (``威宁``); those names become hits (``district:short+own``)."""
+        found = [(start, self.finder.own_candidates(text[start:end], context)) for start, end in article.segments]
+        units = {(h.entity.code, h.entity.name) for _, candidates in found for h in candidates}
+        if len(units) != 1:
             return None
-        name = counts.most_common(1)[0][0]
-        return next((h.entity for h in self.finder.find(name) if h.entity.level == "province"), None)
+        own = next(h.entity for _, candidates in found for h in candidates)
+        speaks_of_itself = any(self.finder.implicit(text[start:end], own, written)
+                               for (start, end), (_, written) in zip(article.segments, per_segment))
+        if not speaks_of_itself:
+            return None
+        for (start, candidates), (_, written) in zip(found, per_segment):
+            written.extend(candidates)
+            written.sort(key=lambda h: h.start)
+            hits.extend(_shift(start, h) for h in candidates)
+        hits.sort(key=lambda h: h.start)
+        return own
+
+
+class _Votes:
+    """Which province and prefecture a set of hits names: each written name votes for its units.
+
+    A province or prefecture votes for itself; a county or zone votes for its
+    province and prefecture.  A vote is firm when its name is unambiguous (or
+    was read after its parent); ambiguous names count only to break ties.
+    """
+
+    def __init__(self, finder: DistrictFinder, hits: list[Hit]) -> None:
+        self.finder = finder
+        self.provinces: dict[str, list[int]] = {}  # name → [firm votes, all votes, -first position]
+        self.prefectures: dict[str, tuple[District, list[int]]] = {}  # code → (unit, votes)
+        for hit in hits:
+            entity = hit.entity
+            if entity.implicit or entity.level == "township" or not entity.province_name:
+                continue
+            firm = not finder.ambiguous(entity.text) or (entity.rule or "").endswith("+parent")
+            _vote(self.provinces.setdefault(entity.province_name, [0, 0, -hit.start]), firm)
+            prefecture = entity if entity.level == "prefecture" else finder.prefecture_of(entity)
+            if prefecture is not None and prefecture.code:
+                _vote(self.prefectures.setdefault(prefecture.code, (prefecture, [0, 0, -hit.start]))[1], firm)
+
+    def province(self) -> District | None:
+        if not self.provinces:
+            return None
+        name = max(self.provinces, key=lambda n: self.provinces[n])
+        return self.finder.province_named(name)
+
+    def prefecture(self, province: District | None) -> District | None:
+        inside = [(unit, votes) for unit, votes in self.prefectures.values()
+                  if province is None or unit.province_name == province.name]
+        if not inside:
+            return None
+        return max(inside, key=lambda item: item[1])[0]
+
+    def places(self, page: "_Votes") -> tuple[District | None, District | None]:
+        """The article's province and prefecture; the page's when the article names none."""
+        province = self.province() or page.province()
+        return province, self.prefecture(province) or page.prefecture(province)
+
+
+def _vote(votes: list[int], firm: bool) -> None:
+    votes[0] += firm
+    votes[1] += 1
 
 
 class OfficialComponent(RuleComponent):
@@ -345,11 +439,12 @@ def make_layout(nlp: Language, name: str, annotate_ents: bool) -> LayoutComponen
 
 @Language.factory(
     "zx_districts",
-    default_config={"spans_key": "zx_districts", "annotate_ents": True},
+    default_config={"spans_key": "zx_districts", "annotate_ents": True, "home": HOME},
     assigns=["doc.spans", "doc.ents", "doc._.zx_places"],
 )
-def make_districts(nlp: Language, name: str, spans_key: str, annotate_ents: bool) -> DistrictComponent:
-    return DistrictComponent(nlp, name, spans_key, annotate_ents)
+def make_districts(nlp: Language, name: str, spans_key: str, annotate_ents: bool, home: str) -> DistrictComponent:
+    """``home``: the province that decides ambiguous names when the page names none (default 重庆市)."""
+    return DistrictComponent(nlp, name, spans_key, annotate_ents, home)
 
 
 @Language.factory(
