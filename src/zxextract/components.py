@@ -194,8 +194,10 @@ class DistrictComponent(RuleComponent):
 
     @property
     def finder(self) -> Any:
+        """The finder, its home checked against the gazetteer (``浙江`` → ``浙江省``) on first use."""
         finder = super().finder
-        finder.home = self.home
+        if finder.home != self.home:
+            finder.home = self.home = finder.province_called(self.home)
         return finder
 
     def __call__(self, doc: Doc) -> Doc:
@@ -208,18 +210,17 @@ class DistrictComponent(RuleComponent):
         places: dict[int, dict[str, Any]] = {}
         for article, (per_segment, hits) in zip(views, first):
             title_end = (article.info.get("title_span") or (0, 0))[1]
-            province, prefecture = _Votes(self.finder, hits).places(page_votes)
-            if (province is not None and province.name != self.home) or prefecture is not None:
-                main = self.finder.main_district(hits, title_end)
-                if main is not None and province is not None and main.province_name != province.name:
-                    main = None
-                context = ArticleContext(district=main, prefecture=prefecture, province=province, home=self.home)
+            province, prefecture = _places(self.finder, _Votes(self.finder, hits), page_votes)
+            main = self.finder.main_district(hits, title_end)
+            if (province is not None and province.name != self.home) or prefecture is not None or (
+                    main is not None and self._shared_townships(hits)):
+                inside = main is not None and (province is None or main.province_name == province.name)
+                context = ArticleContext(district=main if inside else None, prefecture=prefecture, province=province,
+                                         home=self.home)
                 per_segment, hits = self._read(text, article, context)
                 main = self.finder.main_district(hits, title_end)
                 if main is None:
                     main = self._own_district(text, article, context, per_segment, hits)
-            else:
-                main = self.finder.main_district(hits, title_end)
             places[article.index] = {
                 "district": _fields(main) if main is not None else None,
                 "prefecture": _fields(prefecture) if prefecture is not None else None,
@@ -237,6 +238,10 @@ class DistrictComponent(RuleComponent):
         """The article's hits per segment (segment offsets) and all of them (page offsets)."""
         per_segment = [(start, self.finder.find(text[start:end], context)) for start, end in article.segments]
         return per_segment, [_shift(start, hit) for start, segment_hits in per_segment for hit in segment_hits]
+
+    def _shared_townships(self, hits: list[Hit]) -> bool:
+        """Whether a township name read in the home province is shared by several townships."""
+        return any(h.entity.level == "township" and self.finder.ambiguous(h.entity.text, townships=True) for h in hits)
 
     def _own_district(self, text: str, article: ArticleView, context: ArticleContext,
                       per_segment: list[tuple[int, list[Hit]]], hits: list[Hit]) -> District | None:
@@ -260,49 +265,62 @@ class DistrictComponent(RuleComponent):
 
 
 class _Votes:
-    """Which province and prefecture a set of hits names: each written name votes for its units.
+    """Which provinces and prefectures a set of hits names: each written name votes for its units.
 
     A province or prefecture votes for itself; a county or zone votes for its
     province and prefecture.  A vote is firm when its name is unambiguous (or
-    was read after its parent); ambiguous names count only to break ties.
+    was read after its parent) and is not a province's short name (``贵州``
+    in a slogan); other votes only break ties.
     """
 
     def __init__(self, finder: DistrictFinder, hits: list[Hit]) -> None:
-        self.finder = finder
-        self.provinces: dict[str, list[int]] = {}  # name → [firm votes, all votes, -first position]
+        self.provinces: dict[str, tuple[str, list[int]]] = {}  # name → (name, [firm votes, all votes, -first position])
         self.prefectures: dict[str, tuple[District, list[int]]] = {}  # code → (unit, votes)
         for hit in hits:
             entity = hit.entity
             if entity.implicit or entity.level == "township" or not entity.province_name:
                 continue
-            firm = not finder.ambiguous(entity.text) or (entity.rule or "").endswith("+parent")
-            _vote(self.provinces.setdefault(entity.province_name, [0, 0, -hit.start]), firm)
+            rule = entity.rule or ""
+            firm = (not finder.ambiguous(entity.text) or rule.endswith("+parent")) and not (
+                entity.level == "province" and rule.startswith("district:short"))
+            _vote(self.provinces.setdefault(entity.province_name, (entity.province_name, [0, 0, -hit.start]))[1], firm)
             prefecture = entity if entity.level == "prefecture" else finder.prefecture_of(entity)
             if prefecture is not None and prefecture.code:
                 _vote(self.prefectures.setdefault(prefecture.code, (prefecture, [0, 0, -hit.start]))[1], firm)
-
-    def province(self) -> District | None:
-        if not self.provinces:
-            return None
-        name = max(self.provinces, key=lambda n: self.provinces[n])
-        return self.finder.province_named(name)
-
-    def prefecture(self, province: District | None) -> District | None:
-        inside = [(unit, votes) for unit, votes in self.prefectures.values()
-                  if province is None or unit.province_name == province.name]
-        if not inside:
-            return None
-        return max(inside, key=lambda item: item[1])[0]
-
-    def places(self, page: "_Votes") -> tuple[District | None, District | None]:
-        """The article's province and prefecture; the page's when the article names none."""
-        province = self.province() or page.province()
-        return province, self.prefecture(province) or page.prefecture(province)
 
 
 def _vote(votes: list[int], firm: bool) -> None:
     votes[0] += firm
     votes[1] += 1
+
+
+def _best(article: dict[str, tuple[Any, list[int]]], page: dict[str, tuple[Any, list[int]]]) -> Any:
+    """The candidate with the most firm votes in the article, then in the page, then with the most votes
+    (article, page), then the earliest; None when there is none."""
+    none = (None, [0, 0, 0])
+
+    def key(k: str) -> tuple[int, ...]:
+        (a_firm, a_all, a_first), (p_firm, p_all, p_first) = article.get(k, none)[1], page.get(k, none)[1]
+        return (a_firm, p_firm, a_all, p_all, a_first if a_all else p_first)
+
+    keys = set(article) | set(page)
+    if not keys:
+        return None
+    best = max(sorted(keys), key=key)
+    return (article.get(best) or page[best])[0]
+
+
+def _places(finder: DistrictFinder, article: _Votes, page: _Votes) -> tuple[District | None, District | None]:
+    """The article's province and its prefecture inside that province, from the article's and the page's votes."""
+    name = _best(article.provinces, page.provinces)
+    province = finder.province_named(name) if name is not None else None
+    if province is None:
+        return None, None
+
+    def inside(votes: dict[str, tuple[District, list[int]]]) -> dict[str, tuple[District, list[int]]]:
+        return {code: item for code, item in votes.items() if item[0].province_name == province.name}
+
+    return province, _best(inside(article.prefectures), inside(page.prefectures))
 
 
 class OfficialComponent(RuleComponent):

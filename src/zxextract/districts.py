@@ -403,9 +403,10 @@ class DistrictFinder:
 
     # -- places ---------------------------------------------------------------
 
-    def ambiguous(self, surface: str) -> bool:
-        """Whether ``surface`` names more than one unit above township level (``江北区``, ``鼓楼``)."""
-        units = {f.unit.key for f in self._compiled().forms.get(surface, ()) if f.unit.level != "township"}
+    def ambiguous(self, surface: str, townships: bool = False) -> bool:
+        """Whether ``surface`` names more than one unit above township level (``江北区``, ``鼓楼``),
+        or with ``townships`` more than one township (``永安街道``)."""
+        units = {f.unit.key for f in self._compiled().forms.get(surface, ()) if (f.unit.level == "township") == townships}
         return len(units) > 1
 
     def unit_of(self, district: District) -> Optional[Unit]:
@@ -417,6 +418,14 @@ class DistrictFinder:
         unit = self.unit_of(district)
         parent = next((u for u in self._compiled().chain(unit) if u.level == "prefecture"), None) if unit else None
         return _district(parent, parent.name, "district:parent") if parent is not None else None
+
+    def province_called(self, name: str) -> str:
+        """The full name of the province called ``name`` (full or short: ``浙江`` → ``浙江省``)."""
+        provinces = self._compiled().provinces
+        found = next((u.name for u in provinces.values() if name in (u.name, *u.short, *u.alias)), None)
+        if found is None:
+            raise ValueError(f"home must be a province of the gazetteer (重庆市, 浙江省 ...), not {name!r}")
+        return found
 
     def province_named(self, name: str) -> Optional[District]:
         """The province called ``name`` (``浙江省``), as a district entity."""
