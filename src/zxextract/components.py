@@ -17,7 +17,6 @@ so any component also works alone in any Chinese pipeline.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -194,11 +193,15 @@ class DistrictComponent(RuleComponent):
 
     @property
     def finder(self) -> Any:
-        """The finder, its home checked against the gazetteer (``浙江`` → ``浙江省``) on first use."""
+        """The finder, its home checked against the gazetteer on first use (:meth:`check_home`)."""
         finder = super().finder
         if finder.home != self.home:
             finder.home = self.home = finder.province_called(self.home)
         return finder
+
+    def check_home(self) -> str:
+        """The home province's full name (``浙江`` → ``浙江省``); a ValueError when it is no province."""
+        return self.finder.home
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)

@@ -1,6 +1,6 @@
 """District recognition: a gazetteer of China's divisions matched longest-first over the text.
 
-Policy (see docs/extending.md, "Districts"):
+Policy (see docs/gazetteer.md, "How a name is read"):
 
 * Every full name, short name and alias of every unit is looked up through a
   hashed trie (a set of all prefixes), so a scan is linear in the text
@@ -9,18 +9,30 @@ Policy (see docs/extending.md, "Districts"):
   the district inside it (``长寿湖镇`` is a township, not 长寿区), and
   ``stop`` forms from ``rules/district_words.tsv`` hide the rest (``江北嘴``).
 * A form is *strong* when it belongs to the home province (Chongqing by
-  default) or is a full name of three or more characters elsewhere; it counts
-  on its own.  Everything else is *weak*: a short name outside the home
-  province (``金牛``, ``东方``, ``中山`` are also words or given names), a
-  two-character full name outside it (``兴县`` in ``振兴县域``), a township
-  outside it, and the listed ``weak`` words (``长寿``, ``老城区``).  A weak form
-  counts only with context: its prefecture or province right before it
-  (``成都金牛``), a ``X：`` lead opening a paragraph, a body word right after
-  it (``长寿政协``), or a county listed right before it (``涪陵、长寿``).  A rejected form of three or more characters still hides
-  what is inside it, because those characters are a place name.
-* A name shared by several units resolves to the one whose prefecture or
-  province is written right before it (``四川省成都市金牛区``,
-  ``浙江省宁波市江北区``), else to the home-province unit, else to the first.
+  default; ``home``), names a province, is a full name of three or more
+  characters elsewhere, or belongs to the article's own prefecture or county
+  (``ArticleContext``); it counts on its own.  Everything else is *weak*: a
+  short name elsewhere (``金牛``, ``东方``, ``中山`` are also words or given
+  names), a two-character full name (``兴县`` in ``振兴县域``), a township, and
+  the listed ``weak`` words (``长寿``, ``老城区``).  A weak form counts only
+  with context: its parent right before it (``成都金牛``), a ``X：`` lead
+  opening a paragraph, a body word right after it (``长寿政协``, ``金堂籍``), or
+  a county listed right before it (``涪陵、长寿``); the words of that context
+  are in ``rules/district_context.tsv``.  A weak form before a zone word names
+  a zone outside the closed list (``双桥经开区``), and a listed ``word``
+  (``和县`` in ``县委和县政协``, ``友好`` in ``友好政协``) counts only after its
+  parent or on a page naming its province.  A rejected form of three or more
+  characters still hides what is inside it, because those characters are a
+  place name.
+* A name shared by several units resolves to the one whose parent is written
+  right before it (``浙江省宁波市江北区``), else to the one inside the
+  article's county, prefecture or province, else to the home-province unit,
+  else to the first.  ``DistrictComponent`` decides the article's places from
+  what the page names and reads the article again with them.
+* Every hit names its rule: ``district:{full|short|zone}{support}``, support
+  being empty (strong), ``+parent``, ``+page``, ``+body``, ``+lead`` or
+  ``+list``; ``district:implicit`` and ``district:short+own`` (an article's own
+  county named only by its short name) come from the component.
 """
 
 from __future__ import annotations
@@ -28,17 +40,18 @@ from __future__ import annotations
 import gzip
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable, Iterator, Literal, Optional
+from typing import Any, Literal
 
 import numpy as np
 import regex
 from pydantic import Field
 
-from zxextract.normalize import code_points
 from zxextract.finder import ArticleContext
+from zxextract.normalize import code_points
 from zxextract.records import District, Hit
 from zxextract.ruleset import RuleRow, packaged_table
 
@@ -49,10 +62,10 @@ class DistrictRow(RuleRow):
     name: str = Field(min_length=1)
     level: Literal["province", "prefecture", "county", "zone", "township", "village"]
     province: str = Field(min_length=1)
-    code: Optional[str] = Field(default=None, pattern=r"^\d{6}$")
-    parent: Optional[str] = None
-    short: list[str] | str = []
-    alias: list[str] | str = []
+    code: str | None = Field(default=None, pattern=r"^\d{6}$")
+    parent: str | None = None
+    short: list[str] | str = Field(default_factory=list)
+    alias: list[str] | str = Field(default_factory=list)
 
 
 class FormRow(RuleRow):
@@ -121,10 +134,10 @@ class Unit:
     """One administrative unit or zone of the gazetteer."""
 
     name: str
-    code: Optional[str]
+    code: str | None
     level: str
     province: str
-    parent: Optional[str] = None
+    parent: str | None = None
     short: tuple[str, ...] = ()
     alias: tuple[str, ...] = ()
 
@@ -172,7 +185,7 @@ class _Form:
     short: bool
 
 
-def main_district(hits: Iterable[Hit], title_end: int) -> Optional[District]:
+def main_district(hits: Iterable[Hit], title_end: int) -> District | None:
     """An article's own district: the first written county or zone in the title, else the most frequent one.
 
     ``hits`` are :meth:`DistrictFinder.find` results on text whose first
@@ -316,12 +329,12 @@ class _Place:
     """The article's places as codes and names, for ranking readings (from an :class:`ArticleContext`)."""
 
     home: str
-    district: Optional[str] = None  # code of the article's county or zone
-    prefecture: Optional[str] = None  # code
-    province: Optional[str] = None  # name
+    district: str | None = None  # code of the article's county or zone
+    prefecture: str | None = None  # code
+    province: str | None = None  # name
 
     @classmethod
-    def of(cls, context: ArticleContext | None, home: str) -> "_Place":
+    def of(cls, context: ArticleContext | None, home: str) -> _Place:
         if context is None:
             return cls(home)
         district = context.district
@@ -343,7 +356,7 @@ class DistrictFinder:
         self.home = home
         self._units: dict[tuple[str, ...], Unit] = {}
         self._forms: dict[str, set[str]] = {kind: set() for kind in FORM_KINDS}
-        self._index: Optional[_Index] = None
+        self._index: _Index | None = None
         self._add_units(units)
         self._forms["stop"].update(stop)
         self._forms["weak"].update(weak)
@@ -352,13 +365,13 @@ class DistrictFinder:
     # -- construction -------------------------------------------------------
 
     @classmethod
-    def default(cls, home: str = HOME) -> "DistrictFinder":
+    def default(cls, home: str = HOME) -> DistrictFinder:
         """The packaged gazetteer and word list."""
         units, forms = _packaged()
         return cls(units, forms["stop"], forms["weak"], home=home, word=forms["word"])
 
     @classmethod
-    def from_rows(cls, rows: Iterable[dict[str, Any]], home: str = HOME) -> "DistrictFinder":
+    def from_rows(cls, rows: Iterable[dict[str, Any]], home: str = HOME) -> DistrictFinder:
         """A finder made only of rules rows (as written by :meth:`to_rows`)."""
         finder = cls(home=home)
         finder.add(rows)
@@ -389,7 +402,7 @@ class DistrictFinder:
         for unit in units:
             self._units[unit.key] = unit
 
-    def _compiled(self) -> "_Index":
+    def _compiled(self) -> _Index:
         """The lookup structures, built once per rule set."""
         if self._index is None:
             self._index = _Index(self._units, self._forms["stop"])
@@ -409,11 +422,11 @@ class DistrictFinder:
         units = {f.unit.key for f in self._compiled().forms.get(surface, ()) if (f.unit.level == "township") == townships}
         return len(units) > 1
 
-    def unit_of(self, district: District) -> Optional[Unit]:
+    def unit_of(self, district: District) -> Unit | None:
         """The gazetteer unit a coded district entity stands for."""
         return self._units.get((district.code, district.level)) if district.code else None
 
-    def prefecture_of(self, district: District) -> Optional[District]:
+    def prefecture_of(self, district: District) -> District | None:
         """The prefecture-level unit above a county (None for a municipality's districts, zones, provinces)."""
         unit = self.unit_of(district)
         parent = next((u for u in self._compiled().chain(unit) if u.level == "prefecture"), None) if unit else None
@@ -427,7 +440,7 @@ class DistrictFinder:
             raise ValueError(f"home must be a province of the gazetteer (重庆市, 浙江省 ...), not {name!r}")
         return found
 
-    def province_named(self, name: str) -> Optional[District]:
+    def province_named(self, name: str) -> District | None:
         """The province called ``name`` (``浙江省``), as a district entity."""
         unit = self._compiled().provinces.get(name)
         return _district(unit, unit.name, "district:parent") if unit is not None else None
@@ -487,14 +500,14 @@ class DistrictFinder:
         return hits, rejected
 
     def _resolve(self, text: str, start: int, surface: str, forms: list[_Form], in_list: bool,
-                 place: _Place) -> Optional[tuple[Unit, str]]:
+                 place: _Place) -> tuple[Unit, str] | None:
         """The unit ``surface`` at ``start`` denotes and the rule that reads it, or None when no reading is acceptable.
 
         ``in_list`` says a county or zone was just listed before it (``涪陵、长寿``).
         Readings rank by :meth:`_rank`; the first of the best rank wins.
         """
         end = start + len(surface)
-        best: Optional[tuple[int, Unit, str]] = None
+        best: tuple[int, Unit, str] | None = None
         for form in forms:
             if self._after_ancestor(text, start, form.unit):
                 rank, support = AFTER_PARENT, "+parent"
@@ -520,7 +533,7 @@ class DistrictFinder:
         return AT_HOME if unit.province == place.home else ELSEWHERE
 
     def _support(self, text: str, start: int, end: int, surface: str, form: _Form, rank: int,
-                 place: _Place, in_list: bool) -> Optional[str]:
+                 place: _Place, in_list: bool) -> str | None:
         """Why the form counts here: "" on its own, "+page" by the article's places, "+body", "+lead" or
         "+list" by its context; None when it does not.
 
