@@ -378,3 +378,15 @@ def test_cli_home_option(tmp_path: Path) -> None:
     codes = [d["code"] for line in out.read_text(encoding="utf-8").splitlines() for d in json.loads(line)["districts"]
              if d["level"] == "county"]
     assert codes and set(codes) == {"350102"}
+
+
+def test_a_destination_is_not_the_article_place(extractors: Any, finder: DistrictFinder) -> None:
+    text = "市政协组织委员赴浙江省宁波市考察学习。"
+    hits = finder.find(text)
+    assert [finder.destination(text, h.start, h.entity) for h in hits] == [True, True]  # 宁波市 after its parent
+    assert not finder.destination("宁波市政协", 0, finder.find("宁波市政协")[0].entity)
+    doc = _articles_doc(extractors(None), ["北碚区政协召开常委会议。", text])
+    assert doc._.zx_places[1]["province"]["name"] == "重庆市"  # the page's own place outweighs where it travels
+    assert doc._.zx_places[1]["prefecture"] is None
+    alone = _articles_doc(extractors(None), [text])
+    assert alone._.zx_places[0]["province"]["name"] == "浙江省"  # with nothing else named, still the best guess

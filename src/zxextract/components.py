@@ -208,12 +208,12 @@ class DistrictComponent(RuleComponent):
         home = ArticleContext(home=self.home)
         views = articles(doc)
         first = [self._read(text, article, home) for article in views]
-        page_votes = _Votes(self.finder, [hit for _, hits in first for hit in hits])
+        page_votes = _Votes(self.finder, text, [hit for _, hits in first for hit in hits])
         items = []
         places: dict[int, dict[str, Any]] = {}
         for article, (per_segment, hits) in zip(views, first):
             title_end = (article.info.get("title_span") or (0, 0))[1]
-            province, prefecture = _places(self.finder, _Votes(self.finder, hits), page_votes)
+            province, prefecture = _places(self.finder, _Votes(self.finder, text, hits), page_votes)
             main = self.finder.main_district(hits, title_end)
             if (province is not None and province.name != self.home) or prefecture is not None or (
                     main is not None and self._shared_townships(hits)):
@@ -272,11 +272,12 @@ class _Votes:
 
     A province or prefecture votes for itself; a county or zone votes for its
     province and prefecture.  A vote is firm when its name is unambiguous (or
-    was read after its parent) and is not a province's short name (``贵州``
-    in a slogan); other votes only break ties.
+    was read after its parent), is not a province's short name (``贵州`` in a
+    slogan) and is no destination (``赴浙江省考察``: where the article's people
+    go, not where they are); other votes only break ties.
     """
 
-    def __init__(self, finder: DistrictFinder, hits: list[Hit]) -> None:
+    def __init__(self, finder: DistrictFinder, text: str, hits: list[Hit]) -> None:
         self.provinces: dict[str, tuple[str, list[int]]] = {}  # name → (name, [firm votes, all votes, -first position])
         self.prefectures: dict[str, tuple[District, list[int]]] = {}  # code → (unit, votes)
         for hit in hits:
@@ -284,8 +285,9 @@ class _Votes:
             if entity.implicit or entity.level == "township" or not entity.province_name:
                 continue
             rule = entity.rule or ""
-            firm = (not finder.ambiguous(entity.text) or rule.endswith("+parent")) and not (
-                entity.level == "province" and rule.startswith("district:short"))
+            firm = ((not finder.ambiguous(entity.text) or rule.endswith("+parent"))
+                    and not (entity.level == "province" and rule.startswith("district:short"))
+                    and not finder.destination(text, hit.start, entity))
             _vote(self.provinces.setdefault(entity.province_name, (entity.province_name, [0, 0, -hit.start]))[1], firm)
             prefecture = entity if entity.level == "prefecture" else finder.prefecture_of(entity)
             if prefecture is not None and prefecture.code:

@@ -98,6 +98,8 @@ class _Vocabulary:
     zone_body: regex.Pattern
     units: tuple[str, ...]
     implicit: str  # a pattern with ``{u}`` for the article district's unit word
+    destination: regex.Pattern  # a verb of travel ending where it is searched
+    destination_width: int  # its longest form
 
 
 @lru_cache(maxsize=1)
@@ -126,6 +128,8 @@ def _vocabulary() -> _Vocabulary:
         zone_body=regex.compile(f"(?:{words('zone_body')})"),
         units=tuple(row["form"] for row in rows.get("unit", ())),
         implicit=implicit,
+        destination=regex.compile(f"(?:{words('destination')})$"),
+        destination_width=max((len(row["form"]) for row in rows.get("destination", ())), default=0),
     )
 
 
@@ -557,6 +561,17 @@ class DistrictFinder:
         if (start == 0 or text[start - 1] == "\n") and text[end:end + 1] in vocabulary.lead:
             return "+lead"
         return "+body" if vocabulary.body.match(text, end) else None
+
+    def destination(self, text: str, start: int, district: District) -> bool:
+        """Whether the name at ``start`` is where someone goes (``赴浙江省``, ``考察济南槐荫区``): a verb of
+        travel right before it or before the parents written before it.  A destination is not the article's
+        own place, so it does not vote firmly for it (``DistrictComponent``)."""
+        unit = self.unit_of(district)
+        names = self._compiled().ancestor_names(unit) if unit is not None else ()
+        at = start
+        while (name := next((n for n in names if text.endswith(n, 0, at)), None)) is not None:
+            at -= len(name)
+        return _vocabulary().destination.search(text, max(0, at - _vocabulary().destination_width), at) is not None
 
     def _after_ancestor(self, text: str, start: int, unit: Unit) -> bool:
         """Whether a parent, grandparent ... of ``unit`` (full or short name) is written right before ``start``."""
