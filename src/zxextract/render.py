@@ -6,21 +6,15 @@ from spacy import displacy
 from spacy.tokens import Doc
 
 from .components import articles
+from .records import COLORS
 from .tokenizer import doc_text
-
-COLORS = {
-    "DISTRICT": "#7aecec",
-    "OFFICIAL": "#feca74",
-    "BRAND": "#aa9cfc",
-    "QUANTITY": "#e4e7d2",
-    "DATE": "#bfe1d9",
-    "DOCUMENT": "#ff9561",
-    "CREDIT": "#c887fb",
-}
 
 
 def render_doc(doc: Doc) -> str:
-    """A full HTML page: each article's segments with their non-overlapping entities (``doc.ents``)."""
+    """A full HTML page: each article's segments with their non-overlapping entities (``doc.ents``).
+
+    Always returns the HTML: inside Jupyter, displaCy would display it and return None.
+    """
     blocks = []
     text = doc_text(doc)
     for view in articles(doc):
@@ -38,4 +32,4 @@ def render_doc(doc: Doc) -> str:
             ]
             title = heading if number == 0 else f"#{view.index} (continued)"
             blocks.append({"text": text[start:end], "ents": ents, "title": title})
-    return displacy.render(blocks, style="ent", manual=True, page=True, options={"colors": COLORS})
+    return displacy.render(blocks, style="ent", manual=True, page=True, jupyter=False, options={"colors": COLORS})
