@@ -9,9 +9,17 @@ import pytest
 
 pandas = pytest.importorskip("pandas")
 
-from zxextract import to_frame  # noqa: E402
-from zxextract.batch import article_json  # noqa: E402
-from zxextract.records import Article, Credit, Date, District, Document, Official, Quantity  # noqa: E402
+from zxextract import to_frame
+from zxextract.batch import article_json
+from zxextract.records import (
+    Article,
+    Credit,
+    Date,
+    District,
+    Document,
+    Official,
+    Quantity,
+)
 
 
 def articles() -> list[Article]:
