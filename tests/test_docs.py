@@ -126,3 +126,13 @@ def test_notebook_executes(workdir: Path) -> None:
     html = [output["data"]["text/html"] for output in outputs if "text/html" in output.get("data", {})]
     assert any('class="zx-article"' in page for page in html)  # an Article shown with its entities
     assert any("<table" in page for page in html)  # a DataFrame
+
+
+def test_chinese_readme_has_the_same_examples() -> None:
+    """README.zh.md translates the prose and the comments, never the commands or the code."""
+
+    def code(path: Path) -> list[list[str]]:
+        return [[re.sub(r"\s+#.*$", "", line) for line in block.code.splitlines()] for block in blocks(path)]
+
+    assert code(ROOT / "README.zh.md") == code(ROOT / "README.md")
+    assert "README.zh.md" in (ROOT / "README.md").read_text(encoding="utf-8")
