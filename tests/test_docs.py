@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import zxextract
 from zxextract import cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,7 +116,9 @@ def test_not_run_marks_give_a_reason() -> None:
                 assert NOT_RUN.search(line), f"{path.name}:{number}: write <!-- not run: reason -->"
 
 
-def test_notebook_executes(workdir: Path) -> None:
+def test_notebook_executes(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kernel imports the zxextract under test (a relative PYTHONPATH would not reach it from workdir)."""
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(Path(zxextract.__file__).parents[1]), os.environ.get("PYTHONPATH", "")]))
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
