@@ -28,7 +28,7 @@ from zxextract import cli
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = [ROOT / "README.md", ROOT / "README.zh.md", *sorted((ROOT / "docs").glob("*.md"))]
 NOTEBOOK = ROOT / "docs" / "notebook.ipynb"
-FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.S | re.M)
+FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.DOTALL | re.MULTILINE)
 NOT_RUN = re.compile(r"<!--\s*not run:\s*\S.*?-->\s*$")
 FILE = re.compile(r"<!--\s*file:\s*(\S+)\s*-->\s*$")
 IP_ADDRESS = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.])")
