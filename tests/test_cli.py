@@ -414,7 +414,9 @@ def test_evaluate_missing_pages_and_empty_gold_are_refused_before_the_pipeline_r
     assert "holds no gold files" in result.stderr
 
 
-@pytest.mark.parametrize("args", [["evaluate", "tests/data/gold"], ["render", "seeds/000_e12b081a13b428a1.txt", "-o", "x.html"]])
+@pytest.mark.parametrize(
+    "args", [["extract", "seeds", "-o", "x.jsonl"], ["evaluate", "tests/data/gold"], ["render", "seeds/000_e12b081a13b428a1.txt", "-o", "x.html"]]
+)
 def test_bad_reference_date(args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     no_pipeline(monkeypatch)
     monkeypatch.chdir(ROOT)
@@ -430,6 +432,15 @@ def test_short_help_with_examples(command: list[str]) -> None:
     assert result.stdout.startswith("Usage: ")
     assert "Examples:\n  " in result.stdout
     assert f"zxextract {command[0] if command else ''}".strip() in result.stdout.split("Examples:")[1]
+
+
+def test_extract_reference_date_gives_relative_dates_a_year(tmp_path: Path) -> None:  # real pipeline
+    out = tmp_path / "page.jsonl"
+    page = "今年3月，去年6月。\n".encode("utf-8")
+    result = run("extract", "-", "-o", out, "--segmenter", "char", "--reference-date", "2024-05-01", input=page)
+    assert result.exit_code == 0, result.output
+    (record,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(d["year"], d["month"]) for d in record["dates"]] == [(2024, 3), (2023, 6)]
 
 
 def test_render_reads_stdin_and_creates_the_output_folder(tmp_path: Path) -> None:  # real pipeline

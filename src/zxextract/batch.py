@@ -64,6 +64,7 @@ class Settings:
     rules: tuple[str, ...] = ()
     segmenter: str = "pkuseg"
     loader: Callable[..., Extractor] | None = None
+    reference_date: str | None = None  # ISO day the pages were written: load(reference_date=), for 今年/去年
 
 
 @cache
@@ -73,7 +74,8 @@ def extractor_for(settings: Settings) -> Extractor:
     if loader is None:
         from .extractor import load as loader
     try:
-        return loader(rules=list(settings.rules), segmenter=settings.segmenter)
+        dated = {"reference_date": settings.reference_date} if settings.reference_date else {}
+        return loader(rules=list(settings.rules), segmenter=settings.segmenter, **dated)
     except Exception as error:
         raise LoadError(f"cannot load the pipeline: {type(error).__name__}: {error}") from error
 

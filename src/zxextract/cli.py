@@ -94,6 +94,7 @@ Examples:
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
 @rules_option
 @segmenter_option
+@reference_date_option
 @click.option("--resume", is_flag=True,
               help="Continue an interrupted run: keep what it finished, redo the rest and failed pages "
                    "(local engine, with no interrupted run: keep OUT's records and skip their pages).")
@@ -107,6 +108,7 @@ def extract(
     workers: int,
     rules: tuple[str, ...],
     segmenter: str,
+    reference_date: str | None,
     resume: bool,
     engine: str,
     scheduler: str | None,
@@ -125,7 +127,7 @@ def extract(
     if engine == "local" and out.is_dir():
         raise click.UsageError(f"{out} is a folder; --engine local writes a JSONL file")
     sources = discover(paths)
-    settings = Settings(rules=tuple(str(Path(r).resolve()) for r in rules), segmenter=segmenter)
+    settings = Settings(rules=tuple(str(Path(r).resolve()) for r in rules), segmenter=segmenter, reference_date=reference_date)
     with tqdm(total=len(sources), unit="page", file=sys.stderr, disable=len(sources) <= 1) as bar:
 
         def report(outcome: Outcome) -> None:
