@@ -436,7 +436,7 @@ def test_short_help_with_examples(command: list[str]) -> None:
 
 def test_extract_reference_date_gives_relative_dates_a_year(tmp_path: Path) -> None:  # real pipeline
     out = tmp_path / "page.jsonl"
-    page = "今年3月，去年6月。\n".encode("utf-8")
+    page = "今年3月，去年6月。\n".encode()
     result = run("extract", "-", "-o", out, "--segmenter", "char", "--reference-date", "2024-05-01", input=page)
     assert result.exit_code == 0, result.output
     (record,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]

@@ -79,3 +79,18 @@ def test_without_reference_date_relative_years_stay_null() -> None:
 def test_bad_reference_date(value: object) -> None:
     with pytest.raises(ValueError, match="reference_date must be a date or 'YYYY-MM-DD'"):
         zxextract.load(reference_date=value)  # type: ignore[arg-type]
+
+
+def test_displacy_colours_are_registered_for_our_labels() -> None:
+    """``displacy.render(doc)`` picks colours up from this entry point once the package is installed."""
+    import importlib
+    from pathlib import Path
+
+    import tomllib
+
+    from zxextract.records import COLORS, LABELS
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    module, name = project["project"]["entry-points"]["spacy_displacy_colors"]["zxextract"].split(":")
+    assert getattr(importlib.import_module(module), name) is COLORS
+    assert set(COLORS) == set(LABELS.values())
