@@ -1,4 +1,4 @@
-"""Typed records: the JSON Lines contract of SCHEMA.md as plain dataclasses.
+"""Typed records: the JSON Lines contract of docs/records.md as plain dataclasses.
 
 Every entity carries ``text`` (its surface form in normalized text),
 ``span`` ([start, end] into the *raw* input) and ``rule`` (the rule that
