@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-
 from fakepipeline import FakeExtractor, load_fake, read_jsonl
+
 from zxextract import cli
 from zxextract.batch import Settings, Summary, article_json
 
@@ -386,9 +386,75 @@ def test_evaluate_scores_an_export(tmp_path: Path) -> None:
     assert result.stdout == format_table(scores) + "\n\n" + format_errors(scores, "documents") + "\n"
 
 
-def test_evaluate_unknown_error_type(tmp_path: Path) -> None:
-    pred = tmp_path / "pred.jsonl"
-    pred.write_text("")
-    result = run("evaluate", ROOT / "tests" / "data" / "gold", "--pred", pred, "--errors", "nonsense")
+def no_pipeline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any attempt to load the pipeline fails the test: the command must refuse its arguments first."""
+
+    def refuse(**options: object) -> None:
+        raise AssertionError("the pipeline was loaded")
+
+    monkeypatch.setattr("zxextract.extractor.load", refuse)
+
+
+def test_evaluate_unknown_error_type_is_refused_before_the_pipeline_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    no_pipeline(monkeypatch)
+    result = run("evaluate", ROOT / "tests" / "data" / "gold", "--pages", SEEDS, "--errors", "nonsense")
+    assert result.exit_code == 2
+    assert "'nonsense' is not one of 'districts'" in result.stderr
+
+
+def test_evaluate_missing_pages_and_empty_gold_are_refused_before_the_pipeline_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    no_pipeline(monkeypatch)
+    result = run("evaluate", ROOT / "tests" / "data" / "gold", "--pages", tmp_path)
     assert result.exit_code == 1
-    assert "unknown type 'nonsense'" in result.stderr
+    assert "page file(s) named by the gold not found" in result.stderr
+    result = run("evaluate", tmp_path)
+    assert result.exit_code == 2
+    assert "holds no gold files" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [["extract", "seeds", "-o", "x.jsonl"], ["evaluate", "tests/data/gold"], ["render", "seeds/000_e12b081a13b428a1.txt", "-o", "x.html"]]
+)
+def test_bad_reference_date(args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    no_pipeline(monkeypatch)
+    monkeypatch.chdir(ROOT)
+    result = run(*args, "--reference-date", "2025-02-30")
+    assert result.exit_code == 2
+    assert "'2025-02-30' is not a date YYYY-MM-DD" in result.stderr
+
+
+@pytest.mark.parametrize("command", [[], ["extract"], ["evaluate"], ["render"]])
+def test_short_help_with_examples(command: list[str]) -> None:
+    result = run(*command, "-h")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Usage: ")
+    assert "Examples:\n  " in result.stdout
+    assert f"zxextract {command[0] if command else ''}".strip() in result.stdout.split("Examples:")[1]
+
+
+def test_extract_reference_date_gives_relative_dates_a_year(tmp_path: Path) -> None:  # real pipeline
+    out = tmp_path / "page.jsonl"
+    page = "今年3月，去年6月。\n".encode()
+    result = run("extract", "-", "-o", out, "--segmenter", "char", "--reference-date", "2024-05-01", input=page)
+    assert result.exit_code == 0, result.output
+    (record,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(d["year"], d["month"]) for d in record["dates"]] == [(2024, 3), (2023, 6)]
+
+
+def test_render_reads_stdin_and_creates_the_output_folder(tmp_path: Path) -> None:  # real pipeline
+    out = tmp_path / "new" / "folder" / "page.html"
+    page = "南川区政协副主席舒茂全出席活动。\n"
+    result = run("render", "-", "-o", out, "--segmenter", "char", input=page.encode("utf-8"))
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "OFFICIAL" in html and "舒茂全" in html
+    assert leftovers(out) == []
+
+
+def test_render_to_a_folder_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    no_pipeline(monkeypatch)
+    result = run("render", SEEDS / "000_e12b081a13b428a1.txt", "-o", tmp_path)
+    assert result.exit_code == 2
+    assert "is a folder" in result.stderr

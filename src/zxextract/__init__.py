@@ -3,6 +3,7 @@
     >>> import zxextract
     >>> articles = zxextract.parse(page_text)          # list[Article]
     >>> extractor = zxextract.load(segmenter="char")    # load once, parse many
+    >>> zxextract.to_frame(articles, "officials")       # a pandas DataFrame (the pandas extra)
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from .frames import to_frame
 from .records import Article, Brand, Credit, Date, District, Document, Official, Quantity
 
 if TYPE_CHECKING:
@@ -30,6 +32,7 @@ __all__ = [
     "__version__",
     "load",
     "parse",
+    "to_frame",
 ]
 
 

@@ -65,6 +65,7 @@ class Settings:
     segmenter: str = "pkuseg"
     loader: Callable[..., Extractor] | None = None
     home: str | None = None  # the districts' home province (load(home=...)); None: the pipeline's
+    reference_date: str | None = None  # ISO day the pages were written: load(reference_date=), for 今年/去年
 
 
 @cache
@@ -74,8 +75,10 @@ def extractor_for(settings: Settings) -> Extractor:
     if loader is None:
         from .extractor import load as loader
     try:
-        home = {"home": settings.home} if settings.home is not None else {}
-        return loader(rules=list(settings.rules), segmenter=settings.segmenter, **home)
+        extra = {"home": settings.home} if settings.home is not None else {}
+        if settings.reference_date:
+            extra["reference_date"] = settings.reference_date
+        return loader(rules=list(settings.rules), segmenter=settings.segmenter, **extra)
     except Exception as error:
         raise LoadError(f"cannot load the pipeline: {type(error).__name__}: {error}") from error
 

@@ -181,6 +181,7 @@ def _plan(chunks: list[list[Source]], settings: Settings) -> dict[str, Any]:
     return {
         "settings": {
             "segmenter": settings.segmenter,
+            "reference_date": settings.reference_date,
             "rules": [[path, _digest(path)] for path in settings.rules],  # an edited rules file is another run
             "loader": None if loader is None else f"{loader.__module__}.{loader.__qualname__}",
         },

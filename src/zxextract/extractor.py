@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import multiprocessing
 from collections import deque
@@ -87,6 +88,10 @@ class Extractor:
         """Add known brands."""
         self.add_rules({**row, "type": "brand"} for row in rows)
 
+    def __call__(self, text: str | bytes, doc_id: str | None = None, encoding: str | None = None) -> list[Article]:
+        """``extractor(page)``: the same as :meth:`parse`, as spaCy's ``nlp(text)`` reads."""
+        return self.parse(text, doc_id=doc_id, encoding=encoding)
+
     def parse(self, text: str | bytes, doc_id: str | None = None, encoding: str | None = None) -> list[Article]:
         """Articles of one page, in reading order; bytes need ``encoding=``."""
         page = _as_text(text, encoding)
@@ -146,25 +151,43 @@ def _as_text(text: Any, encoding: str | None) -> str:
     raise TypeError(f"parse() takes str, not {type(text).__name__}")
 
 
+def _iso_date(value: str | dt.date) -> str:
+    """``value`` as ISO text, checked here so that a bad date fails before the pipeline loads."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except (TypeError, ValueError):
+        raise ValueError(f"reference_date must be a date or 'YYYY-MM-DD', not {value!r}") from None
+
+
 def load(
     rules: str | Path | Iterable[str | Path] | None = None,
     segmenter: str = "pkuseg",
     path: str | Path | None = None,
     freeze_gc: bool = True,
+    reference_date: str | dt.date | None = None,
     home: str | None = None,
 ) -> Extractor:
     """Load the packaged pipeline (no network); ``rules``: one JSONL rules file or several; ``segmenter`` "pkuseg" or "char".
 
-    ``freeze_gc``: after the first page, freeze the objects then alive out of
-    the garbage collector's reach (:meth:`Extractor._settle`).
-    ``home``: the province (``"浙江省"``) whose units ambiguous district names
-    denote when a page names no place of its own; default the pipeline's (重庆市).
+    ``reference_date`` (a date or ISO ``YYYY-MM-DD``): the day the pages were
+    written, which resolves 今年, 去年, 前年 to a year; without it those dates
+    have year null. ``home``: the province (``"浙江省"``) whose units ambiguous
+    district names denote when a page names no place of its own; default the
+    pipeline's (重庆市). ``freeze_gc``: after the first page, freeze the objects
+    then alive out of the garbage collector's reach (:meth:`Extractor._settle`).
     """
     if segmenter not in ("pkuseg", "char"):
         raise ValueError(f"segmenter must be 'pkuseg' or 'char', not {segmenter!r}")
     config: dict[str, Any] = {"nlp": {"tokenizer": {"segmenter": segmenter}}}
+    components: dict[str, dict[str, Any]] = {}
     if home is not None:
-        config["components"] = {"zx_districts": {"home": home}}
+        components["zx_districts"] = {"home": home}
+    if reference_date is not None:
+        components["zx_dates"] = {"reference_date": _iso_date(reference_date)}
+    if components:
+        config["components"] = components
     nlp = spacy.load(path or pipeline_path(), config=config)
     nlp.max_length = MAX_LENGTH
     if home is not None and "zx_districts" in nlp.pipe_names:

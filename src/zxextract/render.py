@@ -22,24 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc, Span
 
-from .components import BYLINES_KEY, ArticleView, articles
+from .components import BYLINES_KEY, FURNITURE_KEY, ArticleView, articles
+from .records import COLORS
 from .spans import extension
 from .tokenizer import doc_text
 
 if TYPE_CHECKING:
     from .extractor import Extractor
 
-FURNITURE_KEY = "zx_furniture"
-
-COLORS: dict[str, str] = {
-    "DISTRICT": "#7aecec",
-    "OFFICIAL": "#feca74",
-    "BRAND": "#aa9cfc",
-    "QUANTITY": "#e4e7d2",
-    "DATE": "#bfe1d9",
-    "DOCUMENT": "#ff9561",
-    "CREDIT": "#c887fb",
-}
 # Labels added by users' own components take one of these, by a stable hash of the label.
 _SPARE_COLORS = ("#9cc9cc", "#ffeb80", "#ff8197", "#f0d0ff", "#c7f2a4", "#ddd6a4", "#a6e22d", "#e9967a")
 
