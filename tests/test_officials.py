@@ -272,7 +272,7 @@ def test_one_entry_per_binding_and_offsets(finder: OfficialFinder) -> None:
 
 def test_rows_round_trip(finder: OfficialFinder) -> None:
     rows = finder.to_rows()
-    assert {r["table"] for r in rows} == {"positions", "bodies", "surnames", "context"}
+    assert {r["table"] for r in rows} == {"positions", "bodies", "surnames", "context", "names", "words"}
     assert all(r["type"] == "official" for r in rows)
     text = "区委书记李强、区长王刚出席。"
     again = OfficialFinder.from_rows(rows)
@@ -286,7 +286,7 @@ def test_rows_drive_behaviour(finder: OfficialFinder) -> None:
     rows.append({"type": "official", "table": "positions", "word": "馆员", "role": "馆员", "after_name": "0", "default_body": "", "kind": "position"})
     added = OfficialFinder.from_rows(rows)
     assert find(added, text, ("大足区", DAZU)) == [("李强", "馆员", "大足区政协", "大足区", "cppcc")]
-    rows = [r for r in rows if not (r["table"] == "surnames" and r["surname"] == "李")]
+    rows = [r for r in rows if not (r["table"] == "surnames" and r["surname"] == "李" or r["table"] == "names" and r["char"] == "李")]
     assert find(OfficialFinder.from_rows(rows), text, ("大足区", DAZU)) == []
 
 

@@ -17,10 +17,11 @@ the article's district.  All vocabulary lives in ``rules/officials_*.tsv``.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from typing import Literal
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 import regex
@@ -32,14 +33,14 @@ from .ruleset import RuleRow
 
 Rows = dict[str, list[dict[str, str]]]
 
-_TABLES = ("positions", "bodies", "surnames", "context")  # rules/officials_<table>.tsv; columns in docs/officials.md
+_TABLES = ("positions", "bodies", "surnames", "context", "names", "words")  # rules/officials_<table>.tsv; columns in docs/officials.md
 
 
 class OfficialRow(RuleRow):
     """A row of one of the officials tables; its other keys are that table's columns, as strings."""
 
     model_config = ConfigDict(extra="allow", strict=True, frozen=True)
-    table: Literal["positions", "bodies", "surnames", "context"]
+    table: Literal["positions", "bodies", "surnames", "context", "names", "words"]
 
     @model_validator(mode="after")
     def _columns_are_strings(self) -> "OfficialRow":
@@ -60,10 +61,36 @@ _QUOTE_MARKS = re.compile(r"[“”‘’\"']")
 _COUNT = regex.compile(r"等(?:\d+|[一二两三四五六七八九十百几多余]+)?[名位个]?$")
 _MAX_SEGMENT = 40
 _QUOTED_MAX = 16
-_COMMON_RANK = 120  # a name after a title needs this common a surname when nothing after it marks its end
+_PUNCT_TIER, _WORD_TIER = 3, 2  # how strongly what follows a candidate ends a name (see _follows)
+_INNER_SPACE = frozenset(" \n")  # one of these may stand inside a printed name
 _LEVEL_COUNTY = frozenset({"county", "zone"})
 _MUNICIPALITY_SUFFIX = "市"
 _PROVINCE_SUFFIXES = ("省", "自治区")
+
+
+@dataclass(frozen=True)
+class _NameModel:
+    """Per-character name statistics (``officials_names.tsv``) as log-odds, and the thresholds that use them.
+
+    ``last(c)`` compares how often ``c`` ends a given name with how often it opens an ordinary word:
+    ``到`` (-1.7) or ``一`` (-2.5) seldom end a name, ``明`` (1.7) often does; unknown characters are 0.
+    """
+
+    lasts: dict[str, float]
+    tie: float  # a third character is kept when nothing after either length tells, above this
+    punct_over_word: float  # ... when punctuation follows three characters and a word follows two
+    veto: float  # ... when only the three-character reading is followed by an end marker
+
+    @classmethod
+    def build(cls, rows: list[dict[str, str]], thresholds: dict[str, float]) -> _NameModel:
+        counts = [(r["char"], int(r["given_last"]) + int(r["given_solo"]), int(r["word_start"])) for r in rows]
+        ends = sum(n for _, n, _ in counts) or 1
+        starts = sum(w for _, _, w in counts) or 1
+        lasts = {c: math.log((n + 1) / ends) - math.log((w + 1) / starts) for c, n, w in counts}
+        return cls(lasts, thresholds.get("tie", 0.3), thresholds.get("punct_over_word", -0.5), thresholds.get("veto", -1.5))
+
+    def last(self, char: str) -> float:
+        return self.lasts.get(char, 0.0)
 
 
 @dataclass(frozen=True)
@@ -137,25 +164,45 @@ class OfficialFinder:
         self._prefixes = sorted(prefixes, key=lambda kv: -len(kv[0]))
         self._suffixes = sorted(((r["word"], r["category"]) for r in bodies if r["kind"] == "suffix"), key=lambda kv: -len(kv[0]))
         self._party_prefix_re = re.compile(_alternation(w for w, c in prefixes if c == "democratic_party") or r"(?!)")
-        self._surnames = {r["surname"]: int(r["rank"]) for r in self._rows["surnames"]}
         context: dict[str, set[str]] = {}
+        thresholds: dict[str, float] = {}
         for r in self._rows["context"]:
-            context.setdefault(r["kind"], set()).add(r["word"])
+            if r["kind"] == "threshold":
+                thresholds[r["word"]] = float(r["value"])
+            else:
+                context.setdefault(r["kind"], set()).add(r["word"])
+        # Surnames: the hand-kept table (compound ones, ranks) and every character that opens enough names.
+        ranked = {r["surname"]: int(r["rank"]) for r in self._rows["surnames"]}
+        opened = {r["char"]: int(r["surname"]) for r in self._rows["names"]}
+        common_rank, common_count = int(thresholds.get("common_rank", 120)), int(thresholds.get("common_count", 30))
+        min_count = int(thresholds.get("surname_count", 3))
+        self._surnames = set(ranked) | {c for c, n in opened.items() if n >= min_count}
+        self._top = {s for s, r in ranked.items() if r <= common_rank}
+        self._common = self._top | {c for c, n in opened.items() if n >= common_count}
+        self._names = _NameModel.build(self._rows["names"], thresholds)
+        self._words = frozenset(r["word"] for r in self._rows["words"])
         self._follow = tuple(sorted(context.get("follow", ()), key=len, reverse=True))
         self._verbs = tuple(w for w in self._follow if len(w) > 1)  # a name never starts with ``呼吁``, ``表示``
         self._follow_weak = tuple(sorted(context.get("follow_weak", ()), key=len, reverse=True))
         self._precede = tuple(context.get("precede", ()))
         self._not_name = tuple(context.get("not_name", ()))
         self._not_name_chars = frozenset(context.get("not_name_char", ()))
+        self._list_open = tuple(sorted(context.get("list_open", ()), key=len, reverse=True))
+        self._former_words = tuple(context.get("former", ()))
+        self._former_adjacent = tuple(context.get("former_adjacent", ()))
         # ``re`` looks behind at fixed widths only: one lookbehind per CPPCC body.
         cppcc = "|".join(f"(?<={re.escape(w)})" for w, r in sorted(self._anchored.items()) if r["category"] == "cppcc")
-        plain = _alternation(w for w, p in self._positions.items() if p.kind != "truncated")
+        plain = _alternation(w for w, p in self._positions.items() if p.kind not in ("truncated", "qualifier"))
         truncated = _alternation(w for w, p in self._positions.items() if p.kind == "truncated")
         # A truncated position (``市政协委、``) only counts right after a CPPCC body and before a separator.
         # The lookahead on first characters gives back the literal-prefix scan a lookbehind branch costs ``re``.
         firsts = "".join(sorted({re.escape(w[0]) for w in self._positions}))
-        pattern = f"(?=[{firsts}])(?:{plain}|(?:{cppcc})(?:{truncated})(?=、|——))" if truncated and cppcc else plain
-        self._position_re = re.compile(pattern)
+        pattern = f"(?P<pos>{plain})|(?:{cppcc})(?P<cut>{truncated})(?=、|——)" if truncated and cppcc else f"(?P<pos>{plain})"
+        # Printed qualifiers (``代理``, ``专职``, ``常务``) stay in front of the position they qualify.
+        qualifiers = _alternation(w for w, p in self._positions.items() if p.kind == "qualifier")
+        if qualifiers:
+            pattern = f"(?:{qualifiers})*(?:{pattern})"
+        self._position_re = re.compile(f"(?=[{firsts}]){pattern}")
         self._title_end_re = re.compile(f"(?:{plain})$")
         self._max_title = max((len(w) for w in self._positions), default=0)
 
@@ -196,9 +243,11 @@ class OfficialFinder:
             if h.start not in hit_starts or h.end - h.start > hit_starts[h.start].end - hit_starts[h.start].start:
                 hit_starts[h.start] = h
             covered.update(range(h.start, h.end))
-        tokens = [_Token(m.start(), m.end(), self._positions[m.group()]) for m in self._position_re.finditer(text)]
+        tokens = [
+            _Token(m.start(), m.end(), self._positions[m.group("pos") or m.group("cut")]) for m in self._position_re.finditer(text)
+        ]
         by_end = {t.end: t for t in tokens if t.rule.kind in _TITLE_KINDS}
-        ctx = _Context(text, hit_ends, hit_starts, covered, article_district)
+        ctx = _Context(text, hit_ends, hit_starts, covered, article_district, context.prefecture, context.province)
         found: list[Hit] = []
         for tok in tokens:
             if tok.rule.kind not in _TITLE_KINDS:
@@ -234,12 +283,18 @@ class OfficialFinder:
     # ------------------------------------------------------------- title first
 
     def _title_first(self, ctx: _Context, tok: _Token, by_end: dict[int, _Token]) -> list[Hit]:
-        """Bindings for ``[org]position[、[org]position]* name[、name]*`` ending in ``tok``."""
-        first = self._name_after(ctx, tok.end, fallback=True)
+        """Bindings for ``[org]position[、[org]position]* [是：]name[、name]*`` ending in ``tok``."""
+        text = ctx.text
+        at = tok.end
+        opener = next((w for w in self._list_open if text.startswith(w, at)), "")
+        at += len(opener)
+        if text[at : at + 1] in _INNER_SPACE:
+            at += 1
+        first = self._name_after(ctx, at, fallback=True)
         if first is None:
             return []
         names = [first]
-        while ctx.text.startswith("、", names[-1][1]):
+        while text.startswith("、", names[-1][1]):
             nxt = self._name_after(ctx, names[-1][1] + 1, fallback=False)
             if nxt is None:
                 break
@@ -247,24 +302,44 @@ class OfficialFinder:
         chain: list[tuple[int, _Token]] = []
         cur: _Token | None = tok
         while cur is not None:
-            start = self._segment_start(ctx.text, cur.start)
+            start = self._segment_start(text, cur.start)
             chain.append((start, cur))
-            sep = start - 1 if ctx.text[start - 1 : start] == "、" else start - 2 if ctx.text[start - 2 : start] == "——" else -1
+            sep = start - 1 if text[start - 1 : start] == "、" else start - 2 if text[start - 2 : start] == "——" else -1
             cur = by_end.get(sep) if sep >= 0 else None
         chain.reverse()
         bindings: list[tuple[str, _Org]] = []
-        prev: _Org | None = None
+        # In an attendance list (``县政协主席甲，副主席乙、丙，秘书长丁出席``) a bare title takes the body of the
+        # title group before the comma.
+        prev: _Org | None = ctx.group_orgs.get(chain[0][0] - 1)
         for start, t in chain:
             org = self._resolve(ctx, start, t, prev)
-            if t.rule.kind != "descriptor":
-                bindings.append((t.rule.role, org))
+            if t.rule.kind != "descriptor" and not self._former(ctx, start, t):
+                bindings.append((self._role(text, t), org))
             prev = org
+        if prev is not None:
+            ctx.group_orgs[names[-1][1]] = prev
+        form = "list" if len(names) > 1 else "title_before_name"
         hits = []
-        for ns, ne in names:
-            name = ctx.text[ns:ne]
+        for ns, ne, name in names:
             for role, org in bindings:
-                hits.append(Hit(chain[0][0], ne, self._official(ctx, name, role, org, chain[0][0], ne)))
+                hits.append(Hit(chain[0][0], ne, self._official(ctx, name, role, org, chain[0][0], ne, form)))
         return hits
+
+    def _role(self, text: str, tok: _Token) -> str:
+        """The role as printed: the position's role with the qualifiers printed before it (``代理区长``)."""
+        return text[tok.start : tok.end - len(tok.rule.word)] + tok.rule.role
+
+    def _former(self, ctx: _Context, start: int, tok: _Token) -> bool:
+        """Whether the title is a former post: a marker (``原``, ``往届``, ``老``) at the segment's start,
+        right after a written place, or right before the position (``梁平区原政协委员``, ``原园长``)."""
+        text = ctx.text
+        for word in self._former_words:
+            if text.startswith(word, start) or text.endswith(word, start, tok.start):
+                return True
+            at = text.find(word, start, tok.start)
+            if at > start and at in ctx.hit_ends:
+                return True
+        return text.endswith(self._former_adjacent, start, tok.start)
 
     def _segment_start(self, text: str, end: int) -> int:
         """Where the body text before a position begins: after punctuation, ``、``, ``的``; over short quotes and brackets."""
@@ -315,8 +390,9 @@ class OfficialFinder:
             return []
         if org is None:
             org = self._resolve(ctx, tok.start, tok, None)
+        form = "name_first_list" if len(names) > 1 else "name_first"
         return [
-            Hit(s, tok.end, self._official(ctx, text[s:e], tok.rule.role, org, s, tok.end))
+            Hit(s, tok.end, self._official(ctx, _squeeze(text[s:e]), self._role(text, tok), org, s, tok.end, form))
             for s, e in reversed(names)
         ]
 
@@ -340,29 +416,74 @@ class OfficialFinder:
             return text[i]
         return None
 
-    def _name_after(self, ctx: _Context, i: int, fallback: bool) -> tuple[int, int] | None:
-        """A name starting at ``i``, its length chosen by what follows; ``fallback`` allows the longest when nothing tells."""
+    def _given_candidates(self, ctx: _Context, given: int) -> list[tuple[int, str]]:
+        """(end, given characters) for one and two given characters from ``given``.
+
+        One space or line break may stand before a given character (``邓 蕾``, a padded or wrapped name):
+        it is skipped in the name and covered by its span.
+        """
+        text = ctx.text
+        out: list[tuple[int, str]] = []
+        chars = ""
+        pos, skipped = given, False
+        while len(chars) < 2:
+            if not skipped and text[pos : pos + 1] in _INNER_SPACE and self._given_ok(ctx, pos + 1, pos + 2):
+                skipped, pos = True, pos + 1
+            if not self._given_ok(ctx, pos, pos + 1):
+                break
+            chars += text[pos]
+            pos += 1
+            out.append((pos, chars))
+        return out
+
+    def _name_after(self, ctx: _Context, i: int, fallback: bool) -> tuple[int, int, str] | None:
+        """A name starting at ``i``: (start, end, name without spaces).
+
+        Its length is chosen by what follows each candidate end (punctuation, a word that follows names)
+        and, when that does not tell, by how often the third character ends a name rather than opens a
+        word (``刘伟到``, ``侯燕一边`` → two characters).  ``fallback`` accepts a name that nothing after
+        it marks, when its surname is common.
+        """
         text = ctx.text
         surname = self._surname_at(text, i)
         if surname is None or i in ctx.covered or text.startswith(self._not_name, i) or text.startswith(self._verbs, i):
             return None
-        given = i + len(surname)
-        ends = [e for e in (given + 1, given + 2) if self._given_ok(ctx, given, e)]
-        for strength in ("strong", "weak"):
-            for e in ends:
-                if self._follows(text, e) == strength:
-                    return (i, e)
-        return (i, ends[-1]) if fallback and ends and self._surnames[surname] <= _COMMON_RANK else None
+        cands = self._given_candidates(ctx, i + len(surname))
+        if not cands:
+            return None
+        tiers = [self._follows(text, e) for e, _ in cands]
+        pick = 0
+        if len(cands) == 2:
+            last = self._names.last(cands[1][1][-1])
+            t2, t3 = tiers
+            if t3 == _PUNCT_TIER and t2 == _WORD_TIER:
+                pick = 1 if last > self._names.punct_over_word else 0
+            elif t2 == t3:
+                pick = 1 if last > self._names.tie else 0
+            elif t3 > t2:
+                pick = 1 if last > self._names.veto else 0
+        end, given = cands[pick]
+        if tiers[pick] == 0 and not (fallback and surname in self._common):
+            return None
+        name = surname + given
+        if self._is_word(name):
+            return None
+        return (i, end, name)
 
-    def _follows(self, text: str, e: int) -> str | None:
-        """How well the text at ``e`` marks the end of a name: strong, weak or None."""
+    def _is_word(self, name: str) -> bool:
+        """Whether a candidate name is a common word (``通过``), or opens with one (``满意度``) after a surname
+        outside the most common ones (``郑和顺`` stays a name)."""
+        return name in self._words or len(name) == 3 and name[:2] in self._words and name[0] not in self._top
+
+    def _follows(self, text: str, e: int) -> int:
+        """How well the text at ``e`` marks the end of a name: punctuation 3, a following word 2, a weak one 1, else 0."""
         if e >= len(text) or text[e] in _PUNCT:
-            return "strong"
+            return _PUNCT_TIER
         if text.startswith(self._follow, e):
-            return "strong"
+            return _WORD_TIER
         if text.startswith(self._follow_weak, e):
-            return "weak"
-        return None
+            return 1
+        return 0
 
     def _name_before(self, ctx: _Context, end: int) -> int | None:
         """Start of a name ending at ``end``: it must follow punctuation or a word that precedes names (``的``, ``和``).
@@ -378,7 +499,7 @@ class OfficialFinder:
             surname = self._surname_at(text, s)
             if surname is None or size - len(surname) not in (1, 2) or s in ctx.covered:
                 continue
-            if text.startswith(self._not_name, s) or not self._given_ok(ctx, s + len(surname), end):
+            if text.startswith(self._not_name, s) or not self._given_ok(ctx, s + len(surname), end) or self._is_word(text[s:end]):
                 continue
             boundary = s == 0 or text[s - 1] in _PUNCT or text.endswith(self._precede, 0, s)
             candidates.append((boundary, s))
@@ -510,8 +631,16 @@ class OfficialFinder:
                 return category
         return None
 
-    def _official(self, ctx: _Context, name: str, role: str, org: _Org, start: int, end: int) -> Official:
-        return Official(name=name, role=role, org=org.name, district=org.district, category=org.category, text=ctx.text[start:end])
+    def _official(self, ctx: _Context, name: str, role: str, org: _Org, start: int, end: int, form: str) -> Official:
+        return Official(
+            name=name, role=role, org=org.name, district=org.district, category=org.category,
+            text=ctx.text[start:end], rule=f"official:{form}",
+        )
+
+
+def _squeeze(name: str) -> str:
+    """A printed name without the spaces and line breaks OCR left inside it."""
+    return "".join(name.split())
 
 
 @dataclass(frozen=True)
@@ -523,3 +652,6 @@ class _Context:
     hit_starts: dict[int, Hit]
     covered: set[int]
     article: District | None
+    prefecture: District | None = None
+    province: District | None = None
+    group_orgs: dict[int, _Org] = field(default_factory=dict)  # end of a title group's last name → its last org
