@@ -72,25 +72,32 @@ _PROVINCE_SUFFIXES = ("省", "自治区")
 class _NameModel:
     """Per-character name statistics (``officials_names.tsv``) as log-odds, and the thresholds that use them.
 
-    ``last(c)`` compares how often ``c`` ends a given name with how often it opens an ordinary word:
-    ``到`` (-1.7) or ``一`` (-2.5) seldom end a name, ``明`` (1.7) often does; unknown characters are 0.
+    ``third(a, b)`` scores reading ``surname + a + b`` rather than ``surname + a`` followed by a word
+    that ``b`` opens: how often ``b`` ends a given name against how often it opens a word (``到``
+    -1.7, ``一`` -2.5, ``明`` 1.7), plus how often ``a`` is the first of two given characters rather
+    than the only or last one (``响`` -1.7, ``国`` 1.0).  Unknown characters count 0.
     """
 
     lasts: dict[str, float]
+    firsts: dict[str, float]
     tie: float  # a third character is kept when nothing after either length tells, above this
     punct_over_word: float  # ... when punctuation follows three characters and a word follows two
     veto: float  # ... when only the three-character reading is followed by an end marker
 
     @classmethod
     def build(cls, rows: list[dict[str, str]], thresholds: dict[str, float]) -> _NameModel:
-        counts = [(r["char"], int(r["given_last"]) + int(r["given_solo"]), int(r["word_start"])) for r in rows]
-        ends = sum(n for _, n, _ in counts) or 1
-        starts = sum(w for _, _, w in counts) or 1
-        lasts = {c: math.log((n + 1) / ends) - math.log((w + 1) / starts) for c, n, w in counts}
-        return cls(lasts, thresholds.get("tie", 0.3), thresholds.get("punct_over_word", -0.5), thresholds.get("veto", -1.5))
+        counts = [(r["char"], int(r["given_first"]), int(r["given_last"]) + int(r["given_solo"]), int(r["word_start"])) for r in rows]
+        firsts_n = sum(f for _, f, _, _ in counts) or 1
+        ends = sum(n for _, _, n, _ in counts) or 1
+        starts = sum(w for _, _, _, w in counts) or 1
+        lasts = {c: math.log((n + 1) / ends) - math.log((w + 1) / starts) for c, _, n, w in counts}
+        firsts = {c: math.log((f + 1) / firsts_n) - math.log((n + 1) / ends) for c, f, n, _ in counts}
+        return cls(
+            lasts, firsts, thresholds.get("tie", 0.0), thresholds.get("punct_over_word", -0.5), thresholds.get("veto", -2.0)
+        )
 
-    def last(self, char: str) -> float:
-        return self.lasts.get(char, 0.0)
+    def third(self, first: str, last: str) -> float:
+        return self.lasts.get(last, 0.0) + self.firsts.get(first, 0.0)
 
 
 @dataclass(frozen=True)
@@ -454,16 +461,16 @@ class OfficialFinder:
         tiers = [self._follows(text, e) for e, _ in cands]
         pick = 0
         if len(cands) == 2:
-            last = self._names.last(cands[1][1][-1])
+            last = self._names.third(*cands[1][1])
             t2, t3 = tiers
-            if t3 == _PUNCT_TIER and t2 == _WORD_TIER:
+            if t3 == _PUNCT_TIER and _WORD_TIER <= t2 < _PUNCT_TIER:
                 pick = 1 if last > self._names.punct_over_word else 0
             elif t2 == t3:
                 pick = 1 if last > self._names.tie else 0
             elif t3 > t2:
                 pick = 1 if last > self._names.veto else 0
         end, given = cands[pick]
-        if tiers[pick] == 0 and not (fallback and surname in self._common):
+        if tiers[pick] == 0 and not (fallback and surname in self._top):
             return None
         name = surname + given
         if self._is_word(name):
@@ -475,12 +482,14 @@ class OfficialFinder:
         outside the most common ones (``郑和顺`` stays a name)."""
         return name in self._words or len(name) == 3 and name[:2] in self._words and name[0] not in self._top
 
-    def _follows(self, text: str, e: int) -> int:
-        """How well the text at ``e`` marks the end of a name: punctuation 3, a following word 2, a weak one 1, else 0."""
+    def _follows(self, text: str, e: int) -> float:
+        """How well the text at ``e`` marks the end of a name: punctuation 3, a following word 2 (2.5 when it
+        has two characters or more: ``随即`` outweighs ``即``), a weak one 1, else 0."""
         if e >= len(text) or text[e] in _PUNCT:
             return _PUNCT_TIER
-        if text.startswith(self._follow, e):
-            return _WORD_TIER
+        word = next((w for w in self._follow if text.startswith(w, e)), None)
+        if word is not None:
+            return _WORD_TIER + 0.5 * (len(word) > 1)
         if text.startswith(self._follow_weak, e):
             return 1
         return 0
