@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Literal
 from dataclasses import dataclass, field
 from importlib import resources
@@ -64,6 +64,7 @@ _QUOTED_MAX = 16
 _PUNCT_TIER, _WORD_TIER = 3, 2  # how strongly what follows a candidate ends a name (see _follows)
 _INNER_SPACE = frozenset(" \n")  # one of these may stand inside a printed name
 _LEVEL_COUNTY = frozenset({"county", "zone"})
+_CITY_LEVELS = frozenset({"province", "prefecture", "county"})  # a 市 that 市政协 may mean: municipality, city, county-level city
 _MUNICIPALITY_SUFFIX = "市"
 _PROVINCE_SUFFIXES = ("省", "自治区")
 
@@ -255,6 +256,7 @@ class OfficialFinder:
         ]
         by_end = {t.end: t for t in tokens if t.rule.kind in _TITLE_KINDS}
         ctx = _Context(text, hit_ends, hit_starts, covered, article_district, context.prefecture, context.province)
+        ctx.written = sorted(districts, key=lambda h: (h.start, -h.end))
         found: list[Hit] = []
         for tok in tokens:
             if tok.rule.kind not in _TITLE_KINDS:
@@ -372,7 +374,7 @@ class OfficialFinder:
     def _name_first(self, ctx: _Context, tok: _Token) -> list[Hit]:
         """Bindings for ``name[、name]*[等N名][place body]position`` (``贺艳委员``, ``杨雨、夏培杰等大足区政协委员``)."""
         text = ctx.text
-        end = tok.start
+        end = ctx.at = tok.start
         org: _Org | None = None
         anchored = self._anchored_before(ctx, 0, end, place_start=None)
         if anchored is not None:
@@ -545,31 +547,76 @@ class OfficialFinder:
         return None
 
     def _placed(self, ctx: _Context, written: str, level: str, rest: str, category: str, prev: _Org | None) -> _Org:
-        """An org whose place is implicit (``区`` + ``委``): written out from the chain or the article."""
-        place = self._implicit_place(ctx, level, prev)
+        """An org whose place is implicit (``区`` + ``委``, ``市`` + ``政协``): written out from the page."""
         if level == "literal":
             return _Org(written + rest, None, category, None)
+        place = self._implicit_place(ctx, level, written[-1:], prev)
         if place is None:
             return _Org(written + rest if written else None, None, category, None)
-        name = place.province_name if level in ("city", "province") else place.name
-        return _Org(name + rest, name, category, place)
+        return _Org(place.name + rest, place.name, category, place)
 
-    def _implicit_place(self, ctx: _Context, level: str, prev: _Org | None) -> District | None:
-        """The district an implicit place word means: the chain's last place, else the article's."""
-        for place in (prev.place if prev else None, ctx.article):
+    def _implicit_place(self, ctx: _Context, level: str, suffix: str, prev: _Org | None) -> District | None:
+        """The unit an implicit place word means, in the order the page tells it.
+
+        ``county`` (``区``, ``县``, ``该区``): the chain's last place, the article's district, else the nearest
+        written county-level name before it ending in the same character.  ``city`` (``市``): the chain's,
+        the nearest written city before it (``福州市政协…市政协``), the article's district when it is a city
+        (``都江堰市``), the article's prefecture, a municipality province (``重庆市``).  ``province`` (``省``):
+        the chain's, the nearest written province, the article's province.
+        """
+        chain = prev.place if prev else None
+        if level == "county":
+            for place in (chain, ctx.article):
+                if place is not None and place.level in _LEVEL_COUNTY:
+                    return place
+            return self._written_before(ctx, lambda h: h.entity.level in _LEVEL_COUNTY and h.entity.name.endswith(suffix))
+        if level == "city":
+            if chain is not None and chain.name.endswith(_MUNICIPALITY_SUFFIX) and chain.level != "county":
+                return chain
+            written = self._written_before(ctx, lambda h: h.entity.name.endswith(_MUNICIPALITY_SUFFIX) and h.entity.level in _CITY_LEVELS)
+            if written is not None:
+                return written
+            article = ctx.article
+            if article is not None and article.level in _LEVEL_COUNTY and article.name.endswith(_MUNICIPALITY_SUFFIX):
+                return article
+            if ctx.prefecture is not None:
+                return ctx.prefecture
+            return self._province(ctx, chain, _MUNICIPALITY_SUFFIX)
+        if level == "province":
+            if chain is not None and chain.level == "province" and chain.name.endswith(_PROVINCE_SUFFIXES):
+                return chain
+            written = self._written_before(ctx, lambda h: h.entity.level == "province" and h.entity.name.endswith(_PROVINCE_SUFFIXES))
+            return written or self._province(ctx, chain, _PROVINCE_SUFFIXES)
+        return None
+
+    def _province(self, ctx: _Context, chain: District | None, suffixes: str | tuple[str, ...]) -> District | None:
+        """The province of the chain, the page or the article, when its name ends in ``suffixes``."""
+        for place in (chain, ctx.province, ctx.article):
             if place is None:
                 continue
-            if level == "county" and place.level in _LEVEL_COUNTY:
-                return place
-            province = place.province_name or (place.name if place.level == "province" else None)
-            if level == "city" and province and province.endswith(_MUNICIPALITY_SUFFIX):
-                return District(province, None, "province", province_name=province)
-            if level == "province" and province and province.endswith(_PROVINCE_SUFFIXES):
+            province = place.name if place.level == "province" else place.province_name
+            if province and province.endswith(suffixes):
                 return District(province, None, "province", province_name=province)
         return None
 
+    def _written_before(self, ctx: _Context, wanted: Callable[[Hit], bool], after: bool = True) -> District | None:
+        """The nearest written place before the title being resolved that ``wanted`` accepts, else (``after``)
+        the first one after it."""
+        best: Hit | None = None
+        for hit in ctx.written:
+            if not wanted(hit):
+                continue
+            if hit.end <= ctx.at:
+                best = hit
+            elif best is None and after:
+                return hit.entity
+            else:
+                break
+        return best.entity if best else None
+
     def _resolve(self, ctx: _Context, start: int, tok: _Token, prev: _Org | None) -> _Org:
         """The org of one title segment ``text[start:tok.start]`` + position."""
+        ctx.at = start
         written = _QUOTE_MARKS.sub("", ctx.text[start : tok.start])
         if not written:
             return self._default_org(ctx, tok.rule, prev)
@@ -584,11 +631,13 @@ class OfficialFinder:
                 parent = self._anchored_before(ctx, start, parent_end, start, prev) if parent_end > start else None
                 if parent is not None:
                     base = parent[1]
-                elif prev is not None and prev.category == row["category"]:
-                    base = prev
+                elif prev is not None and row["category"] in ("", prev.category):
+                    base = prev  # ``省政协副秘书长、办公厅主任``: the office of the chain's body
+                elif not row["level"]:
+                    return _Org(written, None, row["category"] or "other", None)
                 else:
                     base = self._placed(ctx, "", "county", row["level"], row["category"], prev)
-                return _Org((base.name or "") + sub, base.district, row["category"], base.place)
+                return _Org((base.name or "") + sub, base.district, row["category"] or base.category, base.place)
         anchored = self._anchored_before(ctx, start, tok.start, start, prev)
         if anchored is not None:
             return anchored[1]
@@ -621,10 +670,20 @@ class OfficialFinder:
         body = rule.default_body
         if body.startswith("="):
             return _Org(body[1:], None, self._category(body[1:]) or "other", None)
+        for pword, level in self._places:  # ``市政府``: a city office is never the district's
+            if body.startswith(pword) and body[len(pword) :] in self._anchored:
+                return self._placed(ctx, pword, level, body[len(pword) :], self._anchored[body[len(pword) :]]["category"], prev)
         row = self._anchored.get(body)
         if row is None:
             return _Org(None, None, "other", None)
-        return self._placed(ctx, "", "county", body, row["category"], prev)
+        if prev is not None and prev.place is not None:  # ``郴州市政协党组副书记、副主席``: the chain's place
+            return _Org(prev.place.name + body, prev.place.name, row["category"], prev.place)
+        org = self._placed(ctx, "", "county", body, row["category"], prev)
+        if org.name is None:  # ``北京市政协学习委组织…委员``: the body the text last wrote out
+            place = self._written_before(ctx, lambda h: ctx.text.startswith(body, h.end), after=False)
+            if place is not None:
+                return _Org(place.name + body, place.name, row["category"], place)
+        return org
 
     def _category(self, org: str, place_len: int = 0) -> str | None:
         """Category of a printed org: a body right after its place, a known prefix, else the longest known suffix."""
@@ -652,9 +711,9 @@ def _squeeze(name: str) -> str:
     return "".join(name.split())
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Context:
-    """Per-call lookups shared by the helpers."""
+    """Per-call lookups shared by the helpers; ``at`` is where the title being resolved starts."""
 
     text: str
     hit_ends: dict[int, Hit]
@@ -664,3 +723,5 @@ class _Context:
     prefecture: District | None = None
     province: District | None = None
     group_orgs: dict[int, _Org] = field(default_factory=dict)  # end of a title group's last name → its last org
+    written: list[Hit] = field(default_factory=list)  # the written places, in text order
+    at: int = 0
