@@ -198,6 +198,11 @@ class OfficialFinder:
         self._list_open = tuple(sorted(context.get("list_open", ()), key=len, reverse=True))
         self._former_words = tuple(context.get("former", ()))
         self._former_adjacent = tuple(context.get("former_adjacent", ()))
+        self._elect_re = re.compile(_alternation(context["elect"])) if context.get("elect") else None
+        self._elect_skip = tuple(sorted(context.get("elect_skip", ()), key=len, reverse=True))
+        sessions = sorted(context.get("session_pattern", ()))
+        self._session_re = regex.compile("|".join(sessions)) if sessions else None
+        self._session_qualifiers = tuple(w for w, p in self._positions.items() if p.kind == "qualifier" and p.default_body == "@session")
         # ``re`` looks behind at fixed widths only: one lookbehind per CPPCC body.
         cppcc = "|".join(f"(?<={re.escape(w)})" for w, r in sorted(self._anchored.items()) if r["category"] == "cppcc")
         plain = _alternation(w for w, p in self._positions.items() if p.kind not in ("truncated", "qualifier"))
@@ -261,7 +266,8 @@ class OfficialFinder:
         for tok in tokens:
             if tok.rule.kind not in _TITLE_KINDS:
                 continue
-            found.extend(self._title_first(ctx, tok, by_end))
+            after = self._title_first(ctx, tok, by_end)
+            found.extend(after or self._elected(ctx, tok))
             if tok.rule.after_name:
                 found.extend(self._name_first(ctx, tok))
         seen: set[tuple[str, str, str | None]] = set()
@@ -333,6 +339,22 @@ class OfficialFinder:
             for role, org in bindings:
                 hits.append(Hit(chain[0][0], ne, self._official(ctx, name, role, org, chain[0][0], ne, form)))
         return hits
+
+    def _elected(self, ctx: _Context, tok: _Token) -> list[Hit]:
+        """``name当选为[新一届]org position``: the elected post (``甲当选为新一届某县政协主席``)."""
+        text = ctx.text
+        seg = self._segment_start(text, tok.start)
+        m = self._elect_re.search(text, seg, tok.start) if self._elect_re else None
+        if m is None or tok.rule.kind == "descriptor":
+            return []
+        start = self._name_before(ctx, m.start(), marked=True)
+        if start is None:
+            return []
+        body = m.end()
+        skip = next((w for w in self._elect_skip if text.startswith(w, body)), "")
+        org = self._resolve(ctx, body + len(skip), tok, None)
+        name = _squeeze(text[start : m.start()])
+        return [Hit(start, tok.end, self._official(ctx, name, self._role(text, tok), org, start, tok.end, "elected"))]
 
     def _role(self, text: str, tok: _Token) -> str:
         """The role as printed: the position's role with the qualifiers printed before it (``代理区长``)."""
@@ -480,9 +502,9 @@ class OfficialFinder:
         return (i, end, name)
 
     def _is_word(self, name: str) -> bool:
-        """Whether a candidate name is a common word (``通过``), or opens with one (``满意度``) after a surname
-        outside the most common ones (``郑和顺`` stays a name)."""
-        return name in self._words or len(name) == 3 and name[:2] in self._words and name[0] not in self._top
+        """Whether a candidate name is a common word (``通过``), or, after a surname outside the most common
+        ones, opens with one (``满意度``) or has one as its given name (``有项目``); ``郑和顺`` stays a name."""
+        return name in self._words or len(name) == 3 and name[0] not in self._top and (name[:2] in self._words or name[1:] in self._words)
 
     def _follows(self, text: str, e: int) -> float:
         """How well the text at ``e`` marks the end of a name: punctuation 3, a following word 2 (2.5 when it
@@ -496,10 +518,11 @@ class OfficialFinder:
             return 1
         return 0
 
-    def _name_before(self, ctx: _Context, end: int) -> int | None:
+    def _name_before(self, ctx: _Context, end: int, marked: bool = False) -> int | None:
         """Start of a name ending at ``end``: it must follow punctuation or a word that precedes names (``的``, ``和``).
 
         Without that the characters before a title are more often a word than a name (``感谢钟委员``).
+        Before an explicit marker (``marked``: ``当选为``) a name needs no boundary; three characters are preferred.
         """
         text = ctx.text
         candidates: list[tuple[bool, int]] = []  # (boundary before, start)
@@ -515,7 +538,11 @@ class OfficialFinder:
             boundary = s == 0 or text[s - 1] in _PUNCT or text.endswith(self._precede, 0, s)
             candidates.append((boundary, s))
         bounded = [s for boundary, s in candidates if boundary]
-        return min(bounded) if bounded else None
+        if bounded:
+            return min(bounded)
+        if marked and candidates:
+            return next((s for _, s in candidates if s == end - 3), candidates[0][1])
+        return None
 
     # ------------------------------------------------------------------ bodies
 
@@ -619,6 +646,11 @@ class OfficialFinder:
         ctx.at = start
         written = _QUOTE_MARKS.sub("", ctx.text[start : tok.start])
         if not written:
+            qualifiers = ctx.text[tok.start : tok.end - len(tok.rule.word)]
+            if any(q in qualifiers for q in self._session_qualifiers):
+                session = self._session(ctx)
+                if session is not None:
+                    return session
             return self._default_org(ctx, tok.rule, prev)
         party = self._party_prefix_re.search(written)
         if party is not None:
@@ -642,6 +674,19 @@ class OfficialFinder:
         if anchored is not None:
             return anchored[1]
         return self._free_org(ctx, start, tok.rule, written, prev)
+
+    def _session(self, ctx: _Context) -> _Org | None:
+        """The CPPCC session the text names (``政协某市某区第九届委员会第四次会议`` → ``某区政协九届四次会议``),
+        the body of its ``执行主席``: its innermost written place, term and sitting."""
+        if self._session_re is None:
+            return None
+        for m in self._session_re.finditer(ctx.text):
+            places = [h for h in ctx.written if m.start() <= h.start and h.end <= m.start("term")]
+            if places:
+                place = places[-1].entity
+                name = f"{place.name}政协{m.group('term')}届{m.group('sitting')}次会议"
+                return _Org(name, place.name, "cppcc", place)
+        return None
 
     def _free_org(self, ctx: _Context, start: int, rule: _Position, written: str, prev: _Org | None) -> _Org:
         """A company or institution as printed; a leading implicit place word is written out.
