@@ -325,3 +325,39 @@ def test_seed_pages(finder: OfficialFinder) -> None:
     assert tp >= 110
     assert fp == 0
     assert tp / (tp + fn) >= 0.97
+
+
+# ----------------------------------------------------------------- cases file and dev2
+
+CASES = [json.loads(line) for line in (Path(__file__).parent / "cases" / "officials.jsonl").read_text(encoding="utf-8").splitlines() if line]
+DEV2 = Path(__file__).resolve().parents[1].parent / "shared" / "dev2"
+
+
+def _place(fields: list[str] | None) -> District | None:
+    return District(*fields) if fields else None
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["why"] for c in CASES])
+def test_case(finder: OfficialFinder, case: dict) -> None:
+    """Each sentence of tests/cases/officials.jsonl gives exactly its (name, role, org) entries, each with a rule."""
+    text = case["text"]
+    districts = hits_for(text, *((s, District(*fields)) for s, *fields in case["places"]))
+    context = ArticleContext(
+        districts=districts, district=_place(case["article"]), prefecture=_place(case["prefecture"]), province=_place(case["province"])
+    )
+    hits = finder.find(text, context)
+    assert sorted([h.entity.name, h.entity.role, h.entity.org] for h in hits) == sorted(case["expected"])
+    for h in hits:
+        assert h.entity.rule and h.entity.rule.startswith("official:")
+        assert h.entity.name.replace("·", "") in "".join(text[h.start : h.end].split()).replace("·", "").replace("・", "")
+
+
+def test_dev2_floors() -> None:
+    """The pages from other sources: officials F1 and strict F1 floors through the whole pipeline."""
+    if not (DEV2 / "gold").is_dir():
+        pytest.skip("shared/dev2 is absent")
+    from zxextract.evaluate import evaluate
+
+    scores = evaluate(DEV2 / "gold", pages_dir=DEV2 / "texts")
+    assert scores["officials"].f1 >= 0.95
+    assert scores["officials_strict"].f1 >= 0.83

@@ -57,6 +57,8 @@ _SEG_STOP = frozenset("，,。；;：:！!？?“”‘’\"'《》【】[]…\n
 # Punctuation that may follow or precede a name.
 _PUNCT = frozenset("，,。；;：:！!？?“”‘’\"'《》【】[]…\n 、—()（）·")
 _HAN_ONLY = regex.compile(r"\p{Han}*")  # fullmatch: every character Han
+_DOTTED_NAME = regex.compile(r"\p{Han}{1,4}[·・•‧]\p{Han}{1,6}")  # a transliterated name: given·family
+_DOTS = re.compile("[·・•‧]")
 _QUOTE_MARKS = re.compile(r"[“”‘’\"']")
 _COUNT = regex.compile(r"等(?:\d+|[一二两三四五六七八九十百几多余]+)?[名位个]?$")
 _MAX_SEGMENT = 40
@@ -202,6 +204,7 @@ class OfficialFinder:
         self._elect_skip = tuple(sorted(context.get("elect_skip", ()), key=len, reverse=True))
         sessions = sorted(context.get("session_pattern", ()))
         self._session_re = regex.compile("|".join(sessions)) if sessions else None
+        self._session_words = frozenset(context.get("session_word", ()))
         self._session_qualifiers = tuple(w for w, p in self._positions.items() if p.kind == "qualifier" and p.default_body == "@session")
         # ``re`` looks behind at fixed widths only: one lookbehind per CPPCC body.
         cppcc = "|".join(f"(?<={re.escape(w)})" for w, r in sorted(self._anchored.items()) if r["category"] == "cppcc")
@@ -364,8 +367,9 @@ class OfficialFinder:
         """Whether the title is a former post: a marker (``原``, ``往届``, ``老``) at the segment's start,
         right after a written place, or right before the position (``梁平区原政协委员``, ``原园长``)."""
         text = ctx.text
+        places = [""] + [w for w, _ in self._places]  # ``区原政协委员``: after an implicit place word too
         for word in self._former_words:
-            if text.startswith(word, start) or text.endswith(word, start, tok.start):
+            if any(text.startswith(p + word, start) for p in places) or text.endswith(word, start, tok.start):
                 return True
             at = text.find(word, start, tok.start)
             if at > start and at in ctx.hit_ends:
@@ -476,6 +480,14 @@ class OfficialFinder:
         it marks, when its surname is common.
         """
         text = ctx.text
+        dotted = _DOTTED_NAME.match(text, i)
+        if dotted is not None and i not in ctx.covered:  # 买买提·艾力, 阿依古丽・吐尔逊: the shortest reading that ends
+            dot = _DOTS.search(text, i, dotted.end())
+            assert dot is not None  # the pattern has one
+            end = next((e for e in range(dot.end() + 1, dotted.end() + 1) if self._follows(text, e) >= _WORD_TIER), None)
+            parts_ok = end is not None and self._given_ok(ctx, i, dot.start()) and self._given_ok(ctx, dot.end(), end)
+            if end is not None and parts_ok:
+                return (i, end, _DOTS.sub("·", text[i:end]))
         surname = self._surname_at(text, i)
         if surname is None or i in ctx.covered or text.startswith(self._not_name, i) or text.startswith(self._verbs, i):
             return None
@@ -645,8 +657,12 @@ class OfficialFinder:
         """The org of one title segment ``text[start:tok.start]`` + position."""
         ctx.at = start
         written = _QUOTE_MARKS.sub("", ctx.text[start : tok.start])
+        qualifiers = ctx.text[tok.start : tok.end - len(tok.rule.word)]
+        if written in self._session_words and any(q in qualifiers for q in self._session_qualifiers):
+            session = self._session(ctx)
+            if session is not None:
+                return session
         if not written:
-            qualifiers = ctx.text[tok.start : tok.end - len(tok.rule.word)]
             if any(q in qualifiers for q in self._session_qualifiers):
                 session = self._session(ctx)
                 if session is not None:
