@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from zxextract.districts import DistrictFinder, main_district
+from zxextract.finder import ArticleContext
 from zxextract.normalize import normalize
 from zxextract.records import District
 
@@ -190,3 +192,189 @@ def test_words_for_the_segmenter(finder: DistrictFinder) -> None:
     words = set(finder.words())
     assert {"大足区", "大足", "秀山县", "两江新区"} <= words
     assert "长寿湖镇" not in words  # townships are not offered
+
+
+# -- places beyond Chongqing ------------------------------------------------------------------
+
+CASES = [json.loads(line) for line in (ROOT / "tests" / "cases" / "districts.jsonl").read_text(encoding="utf-8").splitlines()
+         if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def extractors() -> dict[str | None, Any]:
+    """Loaded pipelines by home province (None: the packaged default), loaded once each."""
+    import zxextract
+
+    loaded: dict[str | None, Any] = {}
+
+    def get(home: str | None) -> Any:
+        if home not in loaded:
+            loaded[home] = zxextract.load(home=home)
+        return loaded[home]
+
+    return get  # type: ignore[return-value]
+
+
+def page_districts(extractor: Any, text: str) -> list[list[str | None]]:
+    return [[d.name, d.code] for a in extractor.parse(text) for d in a.districts if d.level in ("county", "zone")]
+
+
+def test_the_page_prefecture_decides_a_shared_name(extractors: Any) -> None:
+    parse = extractors(None).parse
+    assert [d.code for d in parse("本报讯 近日,宁波市政协组织委员赴江北区视察。")[0].districts if d.level == "county"] == ["330205"]
+    assert [d.code for d in parse("本报讯 近日,政协组织委员赴江北区视察。")[0].districts if d.level == "county"] == ["500105"]
+
+
+def test_home_setting_decides_a_bare_name(extractors: Any) -> None:
+    assert page_districts(extractors("福建省"), "鼓楼区") == [["鼓楼区", "350102"]]
+    assert page_districts(extractors("福建"), "鼓楼区") == [["鼓楼区", "350102"]]  # a short name is accepted too
+
+
+def test_home_must_be_a_province() -> None:
+    import zxextract
+
+    with pytest.raises(ValueError, match="home must be a province"):
+        zxextract.load(home="火星")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["why"][:40] for c in CASES])
+def test_page_cases(extractors: Any, case: dict[str, Any]) -> None:
+    """tests/cases/districts.jsonl: short pages from several provinces, with the county-level districts they name."""
+    assert page_districts(extractors(case.get("home")), case["text"]) == case["districts"]
+
+
+def _articles_doc(extractor: Any, texts: list[str]) -> Any:
+    """A Doc of the given articles, one segment each, run through zx_districts alone."""
+    from zxextract.components import ARTICLES_KEY
+    from zxextract.spans import add_entity_spans
+
+    nlp = extractor.nlp
+    text = "\n".join(texts)
+    items, start = [], 0
+    for index, article in enumerate(texts):
+        items.append((start, start + len(article), {}, index))
+        start += len(article) + 1
+    doc = add_entity_spans(nlp.make_doc(text), ARTICLES_KEY, "ARTICLE", items, annotate_ents=False)
+    return nlp.get_pipe("zx_districts")(doc)
+
+
+def test_places_per_article_own_names_first(extractors: Any) -> None:
+    doc = _articles_doc(extractors(None), ["福州市政协组织委员视察鼓楼区。", "南京市鼓楼区政协召开常委会。",
+                                           "南京市政协委员视察玄武区。", "委员们视察鼓楼区。"])
+    places = {i: {k: (v["name"], v["code"]) if isinstance(v, dict) else v for k, v in p.items()}
+              for i, p in doc._.zx_places.items()}
+    assert places[0] == {"district": ("鼓楼区", "350102"), "prefecture": ("福州市", "350100"),
+                         "province": ("福建省", "350000"), "home": "重庆市"}
+    assert places[1]["district"] == ("鼓楼区", "320106")
+    assert places[1]["prefecture"] == ("南京市", "320100")
+    # an article naming only a shared name takes the page's places (Nanjing: more firm votes than Fuzhou)
+    assert places[3] == {"district": ("鼓楼区", "320106"), "prefecture": ("南京市", "320100"),
+                         "province": ("江苏省", "320000"), "home": "重庆市"}
+
+
+def test_places_of_a_chongqing_page(extractors: Any) -> None:
+    doc = _articles_doc(extractors(None), ["北碚区政协委员赴贵州考察。", "市政协召开常委会议。"])
+    assert doc._.zx_places[0]["district"]["code"] == "500109"
+    assert doc._.zx_places[0]["province"]["name"] == "重庆市"  # a county outweighs a province's short name
+    assert doc._.zx_places[1]["district"] is None
+    assert doc._.zx_places[1]["province"]["name"] == "重庆市"  # from the page
+    assert doc._.zx_places[1]["prefecture"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("县委和县政协领导出席", []),  # 和 + 县政协, not 安徽 和县
+        ("他曾担任县政协副主席", []),  # 任 + 县政协, not 河北 任县
+        ("委员们表示要建设友好政协", []),  # an adjective, not 伊春 友好区
+        ("大足区政协调研双桥经开区", ["大足区"]),  # a zone outside the closed list, not 承德 双桥区
+        ("涪陵区、双桥经开区", ["涪陵区"]),  # not even when listed
+    ],
+)
+def test_words_that_are_no_mention(finder: DistrictFinder, text: str, expected: list[str]) -> None:
+    assert [name for name, _ in counties(finder, text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("马鞍山市和县政协", ("和县", "340523")),  # after its parent a glued word is the county again
+        ("伊春市友好区政协", ("友好区", "230704")),
+        ("金堂籍委员", ("金堂县", "510121")),  # a short name with 籍
+        ("威宁人在外创业", ("威宁彝族回族苗族自治县", "520526")),  # an autonomous county's short name with 人
+    ],
+)
+def test_short_names_with_support(finder: DistrictFinder, text: str, expected: tuple[str, str]) -> None:
+    assert counties(finder, text)[-1:] == [expected]
+
+
+def test_a_short_name_alone_is_no_mention(finder: DistrictFinder) -> None:
+    assert counties(finder, "谱写威宁新篇章") == []
+    assert counties(finder, "南岸人民广场") == []  # 人 of 人民 is no native of it
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("大足区政协", "district:full"),
+        ("长寿政协", "district:short+body"),
+        ("江北：视察", "district:short+lead"),
+        ("涪陵区、长寿等地", "district:short+list"),
+        ("宁波江北区", "district:full+parent"),
+        ("两江新区", "district:zone"),
+        ("宣传渝北山水", "district:short"),
+    ],
+)
+def test_every_hit_names_its_rule(finder: DistrictFinder, text: str, rule: str) -> None:
+    assert [h.entity.rule for h in finder.find(text) if h.entity.level in ("county", "zone")][-1] == rule
+
+
+def test_implicit_hits_name_their_rule(finder: DistrictFinder) -> None:
+    assert {h.entity.rule for h in finder.implicit("该区政协、区委", BEIBEI)} == {"district:implicit"}
+
+
+def _context(**places: District) -> ArticleContext:
+    return ArticleContext(**places)
+
+
+def test_context_decides_shared_names_and_townships(finder: DistrictFinder) -> None:
+    ningbo = District("宁波市", "330200", "prefecture", "浙江省")
+    assert counties(finder, "江北区") == [("江北区", "500105")]
+    assert [(h.entity.code, h.entity.rule) for h in finder.find("江北区", _context(prefecture=ningbo))] == [
+        ("330205", "district:full")]
+    # a short name of the page's prefecture counts on its own
+    assert counties(finder, "赴海曙调研") == []
+    assert [(h.entity.code, h.entity.rule) for h in finder.find("赴海曙调研", _context(prefecture=ningbo))] == [
+        ("330203", "district:short+page")]
+    # a township: the home province's without context, the page's county's with it
+    caidian = District("蔡甸区", "420114", "county", "湖北省")
+    assert [h.entity.province_name for h in finder.find("永安街道")] == ["重庆市"]
+    assert [(h.entity.province_name, h.entity.rule) for h in finder.find("永安街道", _context(district=caidian))] == [
+        ("湖北省", "district:full+page")]
+    assert finder.find("永安街道", ArticleContext(home="浙江省")) == []  # not in the home province: needs context
+
+
+def test_glued_word_rows_round_trip() -> None:
+    rows = [
+        {"type": "district", "name": "和县", "code": "340523", "level": "county", "province": "安徽省"},
+        {"type": "district_word", "name": "和县"},
+    ]
+    finder = DistrictFinder.from_rows(rows)
+    assert finder.to_rows() == rows
+    assert finder.find("和县政协") == []
+    assert [h.entity.code for h in finder.find("和县政协", ArticleContext(home="安徽省"))] == ["340523"]
+
+
+def test_cli_home_option(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from zxextract import cli
+
+    page = tmp_path / "page.txt"
+    page.write_text("鼓楼区政协召开常委会议，委员们围绕城市更新建言。\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(cli.main, ["extract", str(page), "-o", str(out), "--home", "福建省"])
+    assert result.exit_code == 0, result.output
+    codes = [d["code"] for line in out.read_text(encoding="utf-8").splitlines() for d in json.loads(line)["districts"]
+             if d["level"] == "county"]
+    assert codes and set(codes) == {"350102"}

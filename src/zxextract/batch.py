@@ -64,6 +64,7 @@ class Settings:
     rules: tuple[str, ...] = ()
     segmenter: str = "pkuseg"
     loader: Callable[..., Extractor] | None = None
+    home: str | None = None  # the districts' home province (load(home=...)); None: the pipeline's
 
 
 @cache
@@ -73,7 +74,8 @@ def extractor_for(settings: Settings) -> Extractor:
     if loader is None:
         from .extractor import load as loader
     try:
-        return loader(rules=list(settings.rules), segmenter=settings.segmenter)
+        home = {"home": settings.home} if settings.home is not None else {}
+        return loader(rules=list(settings.rules), segmenter=settings.segmenter, **home)
     except Exception as error:
         raise LoadError(f"cannot load the pipeline: {type(error).__name__}: {error}") from error
 

@@ -13,6 +13,9 @@ from .batch import JsonlOutput, Outcome, RunError, Settings, Summary, extract_to
 from .io import Source, discover
 
 EXIT_INTERRUPTED = 130  # the shell's code for SIGINT
+HOME_OPTION = click.option(
+    "--home", metavar="PROVINCE", help="Province whose units ambiguous district names denote when a page names none (default 重庆市)."
+)
 
 
 @click.group()
@@ -28,6 +31,7 @@ def main() -> None:
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
 @click.option("--rules", multiple=True, type=click.Path(exists=True, dir_okay=False), help="JSONL rules file (repeatable).")
 @click.option("--segmenter", type=click.Choice(["pkuseg", "char"]), default="pkuseg", show_default=True)
+@HOME_OPTION
 @click.option("--resume", is_flag=True,
               help="Continue an interrupted run: keep what it finished, redo the rest and failed pages "
                    "(local engine, with no interrupted run: keep OUT's records and skip their pages).")
@@ -41,6 +45,7 @@ def extract(
     workers: int,
     rules: tuple[str, ...],
     segmenter: str,
+    home: str | None,
     resume: bool,
     engine: str,
     scheduler: str | None,
@@ -59,7 +64,7 @@ def extract(
     if engine == "local" and out.is_dir():
         raise click.UsageError(f"{out} is a folder; --engine local writes a JSONL file")
     sources = discover(paths)
-    settings = Settings(rules=tuple(str(Path(r).resolve()) for r in rules), segmenter=segmenter)
+    settings = Settings(rules=tuple(str(Path(r).resolve()) for r in rules), segmenter=segmenter, home=home)
     with tqdm(total=len(sources), unit="page", file=sys.stderr, disable=len(sources) <= 1) as bar:
 
         def report(outcome: Outcome) -> None:
@@ -117,17 +122,19 @@ def _extract_dask(
 @click.option("--errors", "error_type", metavar="TYPE", help="Also list false positives and negatives of TYPE (e.g. officials).")
 @click.option("--rules", multiple=True, type=click.Path(exists=True, dir_okay=False), help="JSONL rules file (repeatable).")
 @click.option("--segmenter", type=click.Choice(["pkuseg", "char"]), default="pkuseg", show_default=True)
-def evaluate(gold_dir: Path, pages: Path | None, pred: Path | None, error_type: str | None, rules: tuple[str, ...], segmenter: str) -> None:
+@HOME_OPTION
+def evaluate(gold_dir: Path, pages: Path | None, pred: Path | None, error_type: str | None, rules: tuple[str, ...], segmenter: str,
+             home: str | None) -> None:
     """Score the pipeline (or --pred) against the gold files in GOLD_DIR."""
     from .evaluate import evaluate as score, format_errors, format_table
 
-    if pred is not None and (rules or pages):
-        raise click.UsageError("--pred scores a finished export; --rules and --pages apply to a pipeline run")
+    if pred is not None and (rules or pages or home):
+        raise click.UsageError("--pred scores a finished export; --rules, --pages and --home apply to a pipeline run")
     extractor = None
     if pred is None:
         from .extractor import load
 
-        extractor = load(rules=list(rules), segmenter=segmenter)
+        extractor = load(rules=list(rules), segmenter=segmenter, home=home)
     try:
         scores = score(gold_dir, pages_dir=pages, predictions=pred, extractor=extractor)
         click.echo(format_table(scores))
@@ -142,7 +149,8 @@ def evaluate(gold_dir: Path, pages: Path | None, pred: Path | None, error_type: 
 @click.argument("page", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="HTML file to write.")
 @click.option("--segmenter", type=click.Choice(["pkuseg", "char"]), default="pkuseg", show_default=True)
-def render(page: Path, out: Path, segmenter: str) -> None:
+@HOME_OPTION
+def render(page: Path, out: Path, segmenter: str, home: str | None) -> None:
     """Write PAGE's articles and entities as an HTML page (displaCy)."""
     from .extractor import load
     from .io import InputError, decode, read_bytes
@@ -152,7 +160,7 @@ def render(page: Path, out: Path, segmenter: str) -> None:
         text = decode(read_bytes(page), str(page))
     except InputError as error:
         raise click.ClickException(f"{error.path}: {error.reason}") from None
-    html = render_doc(load(segmenter=segmenter).nlp(text))
+    html = render_doc(load(segmenter=segmenter, home=home).nlp(text))
     partial = out.with_name(out.name + ".partial")
     partial.write_text(html, encoding="utf-8")
     partial.replace(out)

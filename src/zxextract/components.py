@@ -17,7 +17,6 @@ so any component also works alone in any Chinese pipeline.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ from .brands import BrandFinder
 from .dates import ROW_MODELS as DATE_ROWS
 from .dates import DateFinder
 from .districts import ROW_MODELS as DISTRICT_ROWS
-from .districts import DistrictFinder
+from .districts import HOME, DistrictFinder
 from .documents import ROW_MODELS as DOCUMENT_ROWS
 from .documents import DocumentFinder
 from .finder import ArticleContext
@@ -49,7 +48,7 @@ from .ruleset import RuleRow, validate_rows
 from .spans import add_entity_spans, extension
 from .tokenizer import RAW_KEY, doc_text, raw_offsets
 
-if not Doc.has_extension("zx_places"):  # article index → {"district", "prefecture", "province"} fields or None
+if not Doc.has_extension("zx_places"):  # article index → {"district", "prefecture", "province": fields or None, "home": name}
     Doc.set_extension("zx_places", default=None)
 
 ARTICLES_KEY = "zx_articles"
@@ -129,6 +128,7 @@ class RuleComponent:
             district=_district(places.get("district")),
             prefecture=_district(places.get("prefecture")),
             province=_district(places.get("province")),
+            home=places.get("home") or HOME,
         )
 
     def __call__(self, doc: Doc) -> Doc:
@@ -173,27 +173,62 @@ class RuleComponent:
 
 
 class DistrictComponent(RuleComponent):
-    """Districts; also decides each article's places (``doc._.zx_places``), which later components read."""
+    """Districts; also decides each article's places (``doc._.zx_places``), which later components read.
+
+    Places come from what the page names: written provinces and prefectures
+    (``浙江省``, ``宁波市政协``) and the parents of the counties it names, the
+    article's own names winning over the rest of the page's.  A first pass
+    reads the names with only the home province; when the places it finds are
+    elsewhere, the article is read again with them, so that ambiguous names
+    (``江北区`` on a Ningbo page) resolve to the page's own units.
+    """
 
     label = "DISTRICT"
     finder_class = DistrictFinder
     row_models = DISTRICT_ROWS
 
+    def __init__(self, nlp: Language, name: str, spans_key: str, annotate_ents: bool, home: str = HOME) -> None:
+        super().__init__(nlp, name, spans_key, annotate_ents)
+        self.home = home
+
+    @property
+    def finder(self) -> Any:
+        """The finder, its home checked against the gazetteer on first use (:meth:`check_home`)."""
+        finder = super().finder
+        if finder.home != self.home:
+            finder.home = self.home = finder.province_called(self.home)
+        return finder
+
+    def check_home(self) -> str:
+        """The home province's full name (``浙江`` → ``浙江省``); a ValueError when it is no province."""
+        return self.finder.home
+
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        found = []
-        for article in articles(doc):
-            per_segment = [(start, self.finder.find(text[start:end])) for start, end in article.segments]
-            hits = [_shift(start, hit) for start, segment_hits in per_segment for hit in segment_hits]
-            title_end = (article.info.get("title_span") or (0, 0))[1]
-            found.append((article, per_segment, hits, self.finder.main_district(hits, title_end)))
-        page_province = self._page_province([hit for _, _, hits, _ in found for hit in hits])
+        home = ArticleContext(home=self.home)
+        views = articles(doc)
+        first = [self._read(text, article, home) for article in views]
+        page_votes = _Votes(self.finder, [hit for _, hits in first for hit in hits])
         items = []
         places: dict[int, dict[str, Any]] = {}
-        for article, per_segment, hits, main in found:
+        for article, (per_segment, hits) in zip(views, first):
+            title_end = (article.info.get("title_span") or (0, 0))[1]
+            province, prefecture = _places(self.finder, _Votes(self.finder, hits), page_votes)
+            main = self.finder.main_district(hits, title_end)
+            if (province is not None and province.name != self.home) or prefecture is not None or (
+                    main is not None and self._shared_townships(hits)):
+                inside = main is not None and (province is None or main.province_name == province.name)
+                context = ArticleContext(district=main if inside else None, prefecture=prefecture, province=province,
+                                         home=self.home)
+                per_segment, hits = self._read(text, article, context)
+                main = self.finder.main_district(hits, title_end)
+                if main is None:
+                    main = self._own_district(text, article, context, per_segment, hits)
             places[article.index] = {
                 "district": _fields(main) if main is not None else None,
-                "province": _fields(page_province) if page_province is not None else None,
+                "prefecture": _fields(prefecture) if prefecture is not None else None,
+                "province": _fields(province) if province is not None else None,
+                "home": self.home,
             }
             if main is not None:
                 for (start, end), (_, written) in zip(article.segments, per_segment):
@@ -202,13 +237,93 @@ class DistrictComponent(RuleComponent):
         doc._.zx_places = places
         return add_entity_spans(doc, self.spans_key, self.label, items, self.annotate_ents)
 
-    def _page_province(self, hits: list[Hit]) -> District | None:
-        """The province of the page's county-level districts, for articles that name none."""
-        counts = Counter(h.entity.province_name for h in hits if h.entity.level in ("county", "zone") and h.entity.province_name)
-        if not counts:
+    def _read(self, text: str, article: ArticleView, context: ArticleContext) -> tuple[list[tuple[int, list[Hit]]], list[Hit]]:
+        """The article's hits per segment (segment offsets) and all of them (page offsets)."""
+        per_segment = [(start, self.finder.find(text[start:end], context)) for start, end in article.segments]
+        return per_segment, [_shift(start, hit) for start, segment_hits in per_segment for hit in segment_hits]
+
+    def _shared_townships(self, hits: list[Hit]) -> bool:
+        """Whether a township name read in the home province is shared by several townships."""
+        return any(h.entity.level == "township" and self.finder.ambiguous(h.entity.text, townships=True) for h in hits)
+
+    def _own_district(self, text: str, article: ArticleView, context: ArticleContext,
+                      per_segment: list[tuple[int, list[Hit]]], hits: list[Hit]) -> District | None:
+        """An article naming no county that speaks of its own (``县政协``) is about the one county of its
+        province it names by a short name (``威宁``); those names become hits (``district:short+own``)."""
+        found = [(start, self.finder.own_candidates(text[start:end], context)) for start, end in article.segments]
+        units = {(h.entity.code, h.entity.name) for _, candidates in found for h in candidates}
+        if len(units) != 1:
             return None
-        name = counts.most_common(1)[0][0]
-        return next((h.entity for h in self.finder.find(name) if h.entity.level == "province"), None)
+        own = next(h.entity for _, candidates in found for h in candidates)
+        speaks_of_itself = any(self.finder.implicit(text[start:end], own, written)
+                               for (start, end), (_, written) in zip(article.segments, per_segment))
+        if not speaks_of_itself:
+            return None
+        for (start, candidates), (_, written) in zip(found, per_segment):
+            written.extend(candidates)
+            written.sort(key=lambda h: h.start)
+            hits.extend(_shift(start, h) for h in candidates)
+        hits.sort(key=lambda h: h.start)
+        return own
+
+
+class _Votes:
+    """Which provinces and prefectures a set of hits names: each written name votes for its units.
+
+    A province or prefecture votes for itself; a county or zone votes for its
+    province and prefecture.  A vote is firm when its name is unambiguous (or
+    was read after its parent) and is not a province's short name (``贵州``
+    in a slogan); other votes only break ties.
+    """
+
+    def __init__(self, finder: DistrictFinder, hits: list[Hit]) -> None:
+        self.provinces: dict[str, tuple[str, list[int]]] = {}  # name → (name, [firm votes, all votes, -first position])
+        self.prefectures: dict[str, tuple[District, list[int]]] = {}  # code → (unit, votes)
+        for hit in hits:
+            entity = hit.entity
+            if entity.implicit or entity.level == "township" or not entity.province_name:
+                continue
+            rule = entity.rule or ""
+            firm = (not finder.ambiguous(entity.text) or rule.endswith("+parent")) and not (
+                entity.level == "province" and rule.startswith("district:short"))
+            _vote(self.provinces.setdefault(entity.province_name, (entity.province_name, [0, 0, -hit.start]))[1], firm)
+            prefecture = entity if entity.level == "prefecture" else finder.prefecture_of(entity)
+            if prefecture is not None and prefecture.code:
+                _vote(self.prefectures.setdefault(prefecture.code, (prefecture, [0, 0, -hit.start]))[1], firm)
+
+
+def _vote(votes: list[int], firm: bool) -> None:
+    votes[0] += firm
+    votes[1] += 1
+
+
+def _best(article: dict[str, tuple[Any, list[int]]], page: dict[str, tuple[Any, list[int]]]) -> Any:
+    """The candidate with the most firm votes in the article, then in the page, then with the most votes
+    (article, page), then the earliest; None when there is none."""
+    none = (None, [0, 0, 0])
+
+    def key(k: str) -> tuple[int, ...]:
+        (a_firm, a_all, a_first), (p_firm, p_all, p_first) = article.get(k, none)[1], page.get(k, none)[1]
+        return (a_firm, p_firm, a_all, p_all, a_first if a_all else p_first)
+
+    keys = set(article) | set(page)
+    if not keys:
+        return None
+    best = max(sorted(keys), key=key)
+    return (article.get(best) or page[best])[0]
+
+
+def _places(finder: DistrictFinder, article: _Votes, page: _Votes) -> tuple[District | None, District | None]:
+    """The article's province and its prefecture inside that province, from the article's and the page's votes."""
+    name = _best(article.provinces, page.provinces)
+    province = finder.province_named(name) if name is not None else None
+    if province is None:
+        return None, None
+
+    def inside(votes: dict[str, tuple[District, list[int]]]) -> dict[str, tuple[District, list[int]]]:
+        return {code: item for code, item in votes.items() if item[0].province_name == province.name}
+
+    return province, _best(inside(article.prefectures), inside(page.prefectures))
 
 
 class OfficialComponent(RuleComponent):
@@ -345,11 +460,12 @@ def make_layout(nlp: Language, name: str, annotate_ents: bool) -> LayoutComponen
 
 @Language.factory(
     "zx_districts",
-    default_config={"spans_key": "zx_districts", "annotate_ents": True},
+    default_config={"spans_key": "zx_districts", "annotate_ents": True, "home": HOME},
     assigns=["doc.spans", "doc.ents", "doc._.zx_places"],
 )
-def make_districts(nlp: Language, name: str, spans_key: str, annotate_ents: bool) -> DistrictComponent:
-    return DistrictComponent(nlp, name, spans_key, annotate_ents)
+def make_districts(nlp: Language, name: str, spans_key: str, annotate_ents: bool, home: str) -> DistrictComponent:
+    """``home``: the province that decides ambiguous names when the page names none (default 重庆市)."""
+    return DistrictComponent(nlp, name, spans_key, annotate_ents, home)
 
 
 @Language.factory(

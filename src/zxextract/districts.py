@@ -1,6 +1,6 @@
 """District recognition: a gazetteer of China's divisions matched longest-first over the text.
 
-Policy (see docs/extending.md, "Districts"):
+Policy (see docs/gazetteer.md, "How a name is read"):
 
 * Every full name, short name and alias of every unit is looked up through a
   hashed trie (a set of all prefixes), so a scan is linear in the text
@@ -9,18 +9,30 @@ Policy (see docs/extending.md, "Districts"):
   the district inside it (``长寿湖镇`` is a township, not 长寿区), and
   ``stop`` forms from ``rules/district_words.tsv`` hide the rest (``江北嘴``).
 * A form is *strong* when it belongs to the home province (Chongqing by
-  default) or is a full name of three or more characters elsewhere; it counts
-  on its own.  Everything else is *weak*: a short name outside the home
-  province (``金牛``, ``东方``, ``中山`` are also words or given names), a
-  two-character full name outside it (``兴县`` in ``振兴县域``), a township
-  outside it, and the listed ``weak`` words (``长寿``, ``老城区``).  A weak form
-  counts only with context: its prefecture or province right before it
-  (``成都金牛``), a ``X：`` lead opening a paragraph, a body word right after
-  it (``长寿政协``), or a county listed right before it (``涪陵、长寿``).  A rejected form of three or more characters still hides
-  what is inside it, because those characters are a place name.
-* A name shared by several units resolves to the one whose prefecture or
-  province is written right before it (``四川省成都市金牛区``,
-  ``浙江省宁波市江北区``), else to the home-province unit, else to the first.
+  default; ``home``), names a province, is a full name of three or more
+  characters elsewhere, or belongs to the article's own prefecture or county
+  (``ArticleContext``); it counts on its own.  Everything else is *weak*: a
+  short name elsewhere (``金牛``, ``东方``, ``中山`` are also words or given
+  names), a two-character full name (``兴县`` in ``振兴县域``), a township, and
+  the listed ``weak`` words (``长寿``, ``老城区``).  A weak form counts only
+  with context: its parent right before it (``成都金牛``), a ``X：`` lead
+  opening a paragraph, a body word right after it (``长寿政协``, ``金堂籍``), or
+  a county listed right before it (``涪陵、长寿``); the words of that context
+  are in ``rules/district_context.tsv``.  A weak form before a zone word names
+  a zone outside the closed list (``双桥经开区``), and a listed ``word``
+  (``和县`` in ``县委和县政协``, ``友好`` in ``友好政协``) counts only after its
+  parent or on a page naming its province.  A rejected form of three or more
+  characters still hides what is inside it, because those characters are a
+  place name.
+* A name shared by several units resolves to the one whose parent is written
+  right before it (``浙江省宁波市江北区``), else to the one inside the
+  article's county, prefecture or province, else to the home-province unit,
+  else to the first.  ``DistrictComponent`` decides the article's places from
+  what the page names and reads the article again with them.
+* Every hit names its rule: ``district:{full|short|zone}{support}``, support
+  being empty (strong), ``+parent``, ``+page``, ``+body``, ``+lead`` or
+  ``+list``; ``district:implicit`` and ``district:short+own`` (an article's own
+  county named only by its short name) come from the component.
 """
 
 from __future__ import annotations
@@ -28,19 +40,20 @@ from __future__ import annotations
 import gzip
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable, Iterator, Literal, Optional
+from typing import Any, Literal
 
 import numpy as np
 import regex
 from pydantic import Field
 
-from zxextract.normalize import code_points
 from zxextract.finder import ArticleContext
+from zxextract.normalize import code_points
 from zxextract.records import District, Hit
-from zxextract.ruleset import RuleRow
+from zxextract.ruleset import RuleRow, packaged_table
 
 
 class DistrictRow(RuleRow):
@@ -49,33 +62,71 @@ class DistrictRow(RuleRow):
     name: str = Field(min_length=1)
     level: Literal["province", "prefecture", "county", "zone", "township", "village"]
     province: str = Field(min_length=1)
-    code: Optional[str] = Field(default=None, pattern=r"^\d{6}$")
-    parent: Optional[str] = None
-    short: list[str] | str = []
-    alias: list[str] | str = []
+    code: str | None = Field(default=None, pattern=r"^\d{6}$")
+    parent: str | None = None
+    short: list[str] | str = Field(default_factory=list)
+    alias: list[str] | str = Field(default_factory=list)
 
 
 class FormRow(RuleRow):
-    """A ``district_stop`` or ``district_weak`` form."""
+    """A ``district_stop``, ``district_weak`` or ``district_word`` form."""
 
     name: str = Field(min_length=1)
 
 
-ROW_MODELS: dict[str, type[RuleRow]] = {"district": DistrictRow, "district_stop": FormRow, "district_weak": FormRow}
+ROW_MODELS: dict[str, type[RuleRow]] = {
+    "district": DistrictRow,
+    "district_stop": FormRow,
+    "district_weak": FormRow,
+    "district_word": FormRow,
+}
+FORM_KINDS = ("stop", "weak", "word")  # the ``kind`` column of rules/district_words.tsv, as ``district_<kind>`` rows
 
 HOME = "重庆市"
 SCORED_LEVELS = frozenset({"county", "zone"})
-_LEAD_MARK = frozenset("：:")
-_LIST_SEP = frozenset("、和与及")
-# A weak form followed by one of these names a body of that place (``长寿政协``, ``南岸区委``).
-_BODY_AFTER = regex.compile(r"(?:政协|人大|区委|县委|党委|政府|区政|县政|纪委|城区|县城|辖区|高新区|经开区)")
-# Implicit mentions: ``该区``, ``全县``, ``区委``, ``县政协`` ... ; {u} is the article district's unit word.
-_IMPLICIT = (
-    r"(?<![安完健齐周])(?:该|本|我|全){u}(?![县域别])"
-    r"|(?<![社园城小景片新辖山库矿街校厂市地郊老特灾发范护能验贸港湾岸坝区州郡省乡镇街]){u}"
-    r"(?:委|人民政府|政府|政协|人大|纪委|监委|法院|检察院)"
-)
-_UNIT_WORDS = ("区", "县", "旗")
+# How a unit relates to the article's places, best first (see ``DistrictFinder._rank``).
+AFTER_PARENT, IN_DISTRICT, IN_PREFECTURE, IN_PROVINCE, AT_HOME, ELSEWHERE = range(6)
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    """The words around a name that decide whether it is one (``rules/district_context.tsv``)."""
+
+    lead: frozenset[str]
+    listing: frozenset[str]
+    body: regex.Pattern
+    zone_body: regex.Pattern
+    units: tuple[str, ...]
+    implicit: str  # a pattern with ``{u}`` for the article district's unit word
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> _Vocabulary:
+    rows: dict[str, list[dict[str, str]]] = {}
+    for row in packaged_table("district_context.tsv"):
+        rows.setdefault(row["kind"], []).append(row)
+
+    def chars(kind: str) -> str:
+        return "".join(row["form"] for row in rows.get(kind, ()))
+
+    def words(kind: str) -> str:
+        """An alternation of the kind's forms, longest first, each followed by none of its ``unless`` characters."""
+        forms = sorted(rows.get(kind, ()), key=lambda row: -len(row["form"]))
+        return "|".join(regex.escape(row["form"]) + (f"(?![{regex.escape(row['unless'])}])" if row.get("unless") else "")
+                        for row in forms)
+
+    implicit = (
+        rf"(?<![{regex.escape(chars('self_lead_blocked'))}])(?:{words('self_lead')}){{u}}(?![{regex.escape(chars('self_lead_unit_blocked'))}])"
+        rf"|(?<![{regex.escape(chars('self_body_blocked'))}]){{u}}(?:{words('self_body')})"
+    )
+    return _Vocabulary(
+        lead=frozenset(chars("lead")),
+        listing=frozenset(chars("list")),
+        body=regex.compile(f"(?:{words('body')})"),
+        zone_body=regex.compile(f"(?:{words('zone_body')})"),
+        units=tuple(row["form"] for row in rows.get("unit", ())),
+        implicit=implicit,
+    )
 
 
 @dataclass(frozen=True)
@@ -83,10 +134,10 @@ class Unit:
     """One administrative unit or zone of the gazetteer."""
 
     name: str
-    code: Optional[str]
+    code: str | None
     level: str
     province: str
-    parent: Optional[str] = None
+    parent: str | None = None
     short: tuple[str, ...] = ()
     alias: tuple[str, ...] = ()
 
@@ -134,7 +185,7 @@ class _Form:
     short: bool
 
 
-def main_district(hits: Iterable[Hit], title_end: int) -> Optional[District]:
+def main_district(hits: Iterable[Hit], title_end: int) -> District | None:
     """An article's own district: the first written county or zone in the title, else the most frequent one.
 
     ``hits`` are :meth:`DistrictFinder.find` results on text whose first
@@ -221,6 +272,7 @@ class _Index:
         self.openings = _Openings({s[: self.opening] for s in self.forms}, self.opening)
         self.provinces = {u.name: u for u in units.values() if u.level == "province"}
         self._ancestor_names: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._chains: dict[tuple[str, ...], tuple[Unit, ...]] = {}
 
     def starts(self, text: str) -> list[int]:
         """Positions where a form may start, so that only these are walked (about 1 in 13 on the seeds)."""
@@ -240,25 +292,58 @@ class _Index:
                 surfaces.append(piece)
         return surfaces[::-1]
 
-    def ancestor_names(self, unit: Unit) -> tuple[str, ...]:
-        """Full, alias and short names of the units above ``unit``, up to its province."""
-        names = self._ancestor_names.get(unit.key)
-        if names is None:
-            chain: list[Unit] = []
+    def chain(self, unit: Unit) -> tuple[Unit, ...]:
+        """The units above ``unit``, nearest first, up to its province."""
+        chain = self._chains.get(unit.key)
+        if chain is None:
+            found: list[Unit] = []
             code = unit.parent
             while code:
                 parent = next((self.units[(code, level)] for level in ("county", "prefecture", "province")
                                if (code, level) in self.units), None)
-                if parent is None or parent in chain or parent == unit:
+                if parent is None or parent in found or parent == unit:
                     break
-                chain.append(parent)
+                found.append(parent)
                 code = parent.parent
             province = self.provinces.get(unit.province)
-            if province is not None and province not in chain and province != unit:
-                chain.append(province)
-            names = tuple(name for u in chain for name in (u.name, *u.alias, *u.short))
+            if province is not None and province not in found and province != unit:
+                found.append(province)
+            chain = self._chains[unit.key] = tuple(found)
+        return chain
+
+    def ancestor_names(self, unit: Unit) -> tuple[str, ...]:
+        """Full, alias and short names of the units above ``unit``, up to its province."""
+        names = self._ancestor_names.get(unit.key)
+        if names is None:
+            names = tuple(name for u in self.chain(unit) for name in (u.name, *u.alias, *u.short))
             self._ancestor_names[unit.key] = names
         return names
+
+    def codes(self, unit: Unit) -> frozenset[str]:
+        """The codes of ``unit`` and of every unit above it."""
+        return frozenset(u.code for u in (unit, *self.chain(unit)) if u.code)
+
+
+@dataclass(frozen=True)
+class _Place:
+    """The article's places as codes and names, for ranking readings (from an :class:`ArticleContext`)."""
+
+    home: str
+    district: str | None = None  # code of the article's county or zone
+    prefecture: str | None = None  # code
+    province: str | None = None  # name
+
+    @classmethod
+    def of(cls, context: ArticleContext | None, home: str) -> _Place:
+        if context is None:
+            return cls(home)
+        district = context.district
+        return cls(
+            home=context.home or home,
+            district=district.code if district is not None and district.level in SCORED_LEVELS else None,
+            prefecture=context.prefecture.code if context.prefecture is not None else None,
+            province=context.province.name if context.province is not None else None,
+        )
 
 
 class DistrictFinder:
@@ -267,36 +352,36 @@ class DistrictFinder:
     main_district = staticmethod(main_district)  # so a pipeline holding only the finder can call it
 
     def __init__(self, units: Iterable[Unit] = (), stop: Iterable[str] = (), weak: Iterable[str] = (),
-                 home: str = HOME) -> None:
+                 home: str = HOME, word: Iterable[str] = ()) -> None:
         self.home = home
         self._units: dict[tuple[str, ...], Unit] = {}
-        self._stop: set[str] = set()
-        self._weak: set[str] = set()
-        self._index: Optional[_Index] = None
+        self._forms: dict[str, set[str]] = {kind: set() for kind in FORM_KINDS}
+        self._index: _Index | None = None
         self._add_units(units)
-        self._stop.update(stop)
-        self._weak.update(weak)
+        self._forms["stop"].update(stop)
+        self._forms["weak"].update(weak)
+        self._forms["word"].update(word)
 
     # -- construction -------------------------------------------------------
 
     @classmethod
-    def default(cls, home: str = HOME) -> "DistrictFinder":
+    def default(cls, home: str = HOME) -> DistrictFinder:
         """The packaged gazetteer and word list."""
-        units, stop, weak = _packaged()
-        return cls(units, stop, weak, home=home)
+        units, forms = _packaged()
+        return cls(units, forms["stop"], forms["weak"], home=home, word=forms["word"])
 
     @classmethod
-    def from_rows(cls, rows: Iterable[dict[str, Any]], home: str = HOME) -> "DistrictFinder":
+    def from_rows(cls, rows: Iterable[dict[str, Any]], home: str = HOME) -> DistrictFinder:
         """A finder made only of rules rows (as written by :meth:`to_rows`)."""
         finder = cls(home=home)
         finder.add(rows)
         return finder
 
     def to_rows(self) -> list[dict[str, Any]]:
-        """Every rule as a JSON-able row: districts, then ``district_stop`` and ``district_weak`` forms."""
+        """Every rule as a JSON-able row: districts, then ``district_stop``, ``district_weak``, ``district_word`` forms."""
         rows = [unit.to_row() for unit in self._units.values()]
-        rows += [{"type": "district_stop", "name": form} for form in sorted(self._stop)]
-        rows += [{"type": "district_weak", "name": form} for form in sorted(self._weak)]
+        for kind in FORM_KINDS:
+            rows += [{"type": f"district_{kind}", "name": form} for form in sorted(self._forms[kind])]
         return rows
 
     def add(self, rows: Iterable[dict[str, Any]]) -> None:
@@ -306,10 +391,8 @@ class DistrictFinder:
             kind = row.get("type", "district")
             if kind == "district":
                 units.append(_unit(row))
-            elif kind == "district_stop":
-                self._stop.add(row["name"])
-            elif kind == "district_weak":
-                self._weak.add(row["name"])
+            elif kind.removeprefix("district_") in FORM_KINDS:
+                self._forms[kind.removeprefix("district_")].add(row["name"])
             else:
                 raise ValueError(f"unknown rule type {kind!r}")
         self._add_units(units)
@@ -319,10 +402,10 @@ class DistrictFinder:
         for unit in units:
             self._units[unit.key] = unit
 
-    def _compiled(self) -> "_Index":
+    def _compiled(self) -> _Index:
         """The lookup structures, built once per rule set."""
         if self._index is None:
-            self._index = _Index(self._units, self._stop)
+            self._index = _Index(self._units, self._forms["stop"])
         return self._index
 
     def words(self) -> Iterator[str]:
@@ -331,60 +414,149 @@ class DistrictFinder:
             if unit.level != "township":
                 yield from (unit.name, *unit.alias, *(s for s in unit.short if len(s) >= 2))
 
+    # -- places ---------------------------------------------------------------
+
+    def ambiguous(self, surface: str, townships: bool = False) -> bool:
+        """Whether ``surface`` names more than one unit above township level (``江北区``, ``鼓楼``),
+        or with ``townships`` more than one township (``永安街道``)."""
+        units = {f.unit.key for f in self._compiled().forms.get(surface, ()) if (f.unit.level == "township") == townships}
+        return len(units) > 1
+
+    def unit_of(self, district: District) -> Unit | None:
+        """The gazetteer unit a coded district entity stands for."""
+        return self._units.get((district.code, district.level)) if district.code else None
+
+    def prefecture_of(self, district: District) -> District | None:
+        """The prefecture-level unit above a county (None for a municipality's districts, zones, provinces)."""
+        unit = self.unit_of(district)
+        parent = next((u for u in self._compiled().chain(unit) if u.level == "prefecture"), None) if unit else None
+        return _district(parent, parent.name, "district:parent") if parent is not None else None
+
+    def province_called(self, name: str) -> str:
+        """The full name of the province called ``name`` (full or short: ``浙江`` → ``浙江省``)."""
+        provinces = self._compiled().provinces
+        found = next((u.name for u in provinces.values() if name in (u.name, *u.short, *u.alias)), None)
+        if found is None:
+            raise ValueError(f"home must be a province of the gazetteer (重庆市, 浙江省 ...), not {name!r}")
+        return found
+
+    def province_named(self, name: str) -> District | None:
+        """The province called ``name`` (``浙江省``), as a district entity."""
+        unit = self._compiled().provinces.get(name)
+        return _district(unit, unit.name, "district:parent") if unit is not None else None
+
     # -- recognition ----------------------------------------------------------
 
     def find(self, text: str, context: ArticleContext | None = None) -> list[Hit]:
-        """Districts written in ``text``, left to right, longest form first, at every level."""
+        """Districts written in ``text``, left to right, longest form first, at every level.
+
+        ``context`` (the article's district, prefecture and province, and the
+        home province) decides between units that share a name, and makes the
+        names of the article's own prefecture and county count on their own.
+        """
+        return self._scan(text, _Place.of(context, self.home))[0]
+
+    def own_candidates(self, text: str, context: ArticleContext) -> list[Hit]:
+        """Short names of counties inside the article's province that lacked context to count (``威宁``).
+
+        An article that names no county but speaks of its own (``县政协``,
+        ``全县``) is about the one county of its province it names by a short
+        name; the caller decides that (see ``DistrictComponent``).
+        """
+        return self._scan(text, _Place.of(context, self.home))[1]
+
+    def _scan(self, text: str, place: _Place) -> tuple[list[Hit], list[Hit]]:
+        """Accepted hits, and short county names of the article's province rejected for want of context."""
         index = self._compiled()
         forms = index.forms
+        listing = _vocabulary().listing
         hits: list[Hit] = []
+        rejected: list[Hit] = []
         listed_end = -1  # end of the last county or zone hit, for list context
         free = 0  # positions before this belong to a form already read
         for i in index.starts(text):
             if i < free:
                 continue
             for surface in index.surfaces_at(text, i):
-                if surface in self._stop:
+                if surface in self._forms["stop"]:
                     free = i + len(surface)
                     break
-                in_list = i - 1 == listed_end and text[i - 1] in _LIST_SEP
-                unit = self._resolve(text, i, surface, forms[surface], in_list)
-                if unit is not None:
+                in_list = i - 1 == listed_end and text[i - 1] in listing
+                reading = self._resolve(text, i, surface, forms[surface], in_list, place)
+                if reading is not None:
+                    unit, rule = reading
                     if unit.level in SCORED_LEVELS:
                         listed_end = i + len(surface)
-                    hits.append(Hit(i, i + len(surface), _district(unit, surface)))
+                    hits.append(Hit(i, i + len(surface), _district(unit, surface, rule)))
                     free = i + len(surface)
                     break
                 if len(surface) >= 3 and any(not f.short for f in forms[surface]):
                     free = i + len(surface)  # a place name we do not report still owns its characters
                     break
-        return hits
+                own = [f.unit for f in forms[surface] if f.short and f.unit.level == "county"
+                       and self._rank(f.unit, place) <= IN_PROVINCE]
+                if own:
+                    rejected.append(Hit(i, i + len(surface), _district(own[0], surface, "district:short+own")))
+        return hits, rejected
 
-    def _resolve(self, text: str, start: int, surface: str, forms: list[_Form], in_list: bool) -> Optional[Unit]:
-        """The unit ``surface`` at ``start`` denotes, or None when no reading is acceptable.
+    def _resolve(self, text: str, start: int, surface: str, forms: list[_Form], in_list: bool,
+                 place: _Place) -> tuple[Unit, str] | None:
+        """The unit ``surface`` at ``start`` denotes and the rule that reads it, or None when no reading is acceptable.
 
-        ``in_list`` says a county or zone was just listed before it (``涪陵、长寿``),
-        which is context enough for a weak form.
+        ``in_list`` says a county or zone was just listed before it (``涪陵、长寿``).
+        Readings rank by :meth:`_rank`; the first of the best rank wins.
         """
         end = start + len(surface)
-        with_context: list[Unit] = []
-        accepted: list[Unit] = []
+        best: tuple[int, Unit, str] | None = None
         for form in forms:
             if self._after_ancestor(text, start, form.unit):
-                with_context.append(form.unit)
-            elif not self._is_weak(surface, form) or in_list or _has_context(text, start, end):
-                accepted.append(form.unit)
-        if with_context:
-            return with_context[0]
-        home = [unit for unit in accepted if unit.province == self.home]
-        return (home or accepted or [None])[0]
+                rank, support = AFTER_PARENT, "+parent"
+            else:
+                rank = self._rank(form.unit, place)
+                support = self._support(text, start, end, surface, form, rank, place, in_list)
+                if support is None:
+                    continue
+            if best is None or rank < best[0]:
+                kind = "zone" if form.unit.level == "zone" else "short" if form.short else "full"
+                best = (rank, form.unit, f"district:{kind}{support}")
+        return (best[1], best[2]) if best is not None else None
 
-    def _is_weak(self, surface: str, form: _Form) -> bool:
-        if surface in self._weak:
-            return True
-        if form.unit.province == self.home:
-            return False
-        return form.short or len(surface) <= 2 or form.unit.level == "township"
+    def _rank(self, unit: Unit, place: _Place) -> int:
+        """How close ``unit`` is to the article: in its county, its prefecture, its province, the home province."""
+        codes = self._compiled().codes(unit) if place.district or place.prefecture else frozenset()
+        if place.district in codes:
+            return IN_DISTRICT
+        if place.prefecture in codes:
+            return IN_PREFECTURE
+        if unit.province == place.province:
+            return IN_PROVINCE
+        return AT_HOME if unit.province == place.home else ELSEWHERE
+
+    def _support(self, text: str, start: int, end: int, surface: str, form: _Form, rank: int,
+                 place: _Place, in_list: bool) -> str | None:
+        """Why the form counts here: "" on its own, "+page" by the article's places, "+body", "+lead" or
+        "+list" by its context; None when it does not.
+
+        A glued word (``district_word``) counts only by the article's places; a
+        weak form followed by a zone word names a zone outside the closed list.
+        """
+        if surface in self._forms["word"]:
+            return "+page" if rank <= AT_HOME else None
+        if surface not in self._forms["weak"]:
+            if form.unit.province == place.home or form.unit.level == "province":
+                return ""
+            if not form.short and len(surface) >= 3 and form.unit.level != "township":
+                return ""
+            if rank <= IN_PREFECTURE:
+                return "+page"
+        vocabulary = _vocabulary()
+        if vocabulary.zone_body.match(text, end):
+            return None
+        if in_list:
+            return "+list"
+        if (start == 0 or text[start - 1] == "\n") and text[end:end + 1] in vocabulary.lead:
+            return "+lead"
+        return "+body" if vocabulary.body.match(text, end) else None
 
     def _after_ancestor(self, text: str, start: int, unit: Unit) -> bool:
         """Whether a parent, grandparent ... of ``unit`` (full or short name) is written right before ``start``."""
@@ -399,7 +571,7 @@ class DistrictFinder:
         ``find(text)`` when the caller has it already.
         """
         unit_word = article_district.name[-1:] if article_district.name else ""
-        if article_district.level not in SCORED_LEVELS or unit_word not in _UNIT_WORDS:
+        if article_district.level not in SCORED_LEVELS or unit_word not in _vocabulary().units:
             return []
         if written is None:
             written = self.find(text)  # disjoint and in order, so their ends are sorted too
@@ -409,40 +581,32 @@ class DistrictFinder:
             after = bisect_right(ends, match.start())  # the first written span ending after the match starts
             if after < len(written) and written[after].start < match.end():
                 continue
-            entity = replace(article_district, implicit=True, text=match.group(), span=[0, 0])
+            entity = replace(article_district, implicit=True, text=match.group(), span=[0, 0], rule="district:implicit")
             hits.append(Hit(match.start(), match.end(), entity))
         return hits
 
 
-def _has_context(text: str, start: int, end: int) -> bool:
-    """A ``X：`` lead opening a paragraph, or a body word right after the form."""
-    at_paragraph_start = start == 0 or text[start - 1] == "\n"
-    if at_paragraph_start and text[end:end + 1] in _LEAD_MARK:
-        return True
-    return _BODY_AFTER.match(text, end) is not None
-
-
-def _district(unit: Unit, surface: str) -> District:
+def _district(unit: Unit, surface: str, rule: str) -> District:
     return District(name=unit.name, code=unit.code, level=unit.level, province_name=unit.province,
-                    implicit=False, text=surface)
+                    implicit=False, text=surface, rule=rule)
 
 
-@lru_cache(maxsize=len(_UNIT_WORDS))
+@lru_cache(maxsize=8)
 def _implicit_pattern(unit_word: str) -> regex.Pattern:
-    return regex.compile(_IMPLICIT.format(u=unit_word))
+    return regex.compile(_vocabulary().implicit.format(u=regex.escape(unit_word)))
 
 
 @lru_cache(maxsize=1)
-def _packaged() -> tuple[tuple[Unit, ...], tuple[str, ...], tuple[str, ...]]:
+def _packaged() -> tuple[tuple[Unit, ...], dict[str, tuple[str, ...]]]:
     """The gazetteer (``rules/gazetteer.tsv.gz``) and word list (``rules/district_words.tsv``), read once."""
     rules = resources.files("zxextract").joinpath("rules")
     with rules.joinpath("gazetteer.tsv.gz").open("rb") as fh:
         lines = gzip.decompress(fh.read()).decode("utf-8").splitlines()
     header = lines[0].split("\t")
     units = tuple(_unit(dict(zip(header, line.split("\t")))) for line in lines[1:] if line)
-    stop, weak = [], []
-    for line in rules.joinpath("district_words.tsv").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            form, kind = line.split("\t")[:2]
-            (stop if kind == "stop" else weak).append(form)
-    return units, tuple(stop), tuple(weak)
+    forms: dict[str, list[str]] = {kind: [] for kind in FORM_KINDS}
+    for row in packaged_table("district_words.tsv"):
+        if row["kind"] not in forms:
+            raise ValueError(f"rules/district_words.tsv: kind: {row['kind']!r} is not one of {FORM_KINDS}")
+        forms[row["kind"]].append(row["form"])
+    return units, {kind: tuple(found) for kind, found in forms.items()}

@@ -151,16 +151,24 @@ def load(
     segmenter: str = "pkuseg",
     path: str | Path | None = None,
     freeze_gc: bool = True,
+    home: str | None = None,
 ) -> Extractor:
     """Load the packaged pipeline (no network); ``rules``: one JSONL rules file or several; ``segmenter`` "pkuseg" or "char".
 
     ``freeze_gc``: after the first page, freeze the objects then alive out of
     the garbage collector's reach (:meth:`Extractor._settle`).
+    ``home``: the province (``"浙江省"``) whose units ambiguous district names
+    denote when a page names no place of its own; default the pipeline's (重庆市).
     """
     if segmenter not in ("pkuseg", "char"):
         raise ValueError(f"segmenter must be 'pkuseg' or 'char', not {segmenter!r}")
-    nlp = spacy.load(path or pipeline_path(), config={"nlp": {"tokenizer": {"segmenter": segmenter}}})
+    config: dict[str, Any] = {"nlp": {"tokenizer": {"segmenter": segmenter}}}
+    if home is not None:
+        config["components"] = {"zx_districts": {"home": home}}
+    nlp = spacy.load(path or pipeline_path(), config=config)
     nlp.max_length = MAX_LENGTH
+    if home is not None and "zx_districts" in nlp.pipe_names:
+        nlp.get_pipe("zx_districts").check_home()  # a home that is no province fails here, not on the first page
     extractor = Extractor(nlp, freeze_gc)
     for rules_file in [rules] if isinstance(rules, (str, Path)) else rules or ():
         extractor.add_rules_file(rules_file)
