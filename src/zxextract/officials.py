@@ -96,7 +96,7 @@ class _NameModel:
         lasts = {c: math.log((n + 1) / ends) - math.log((w + 1) / starts) for c, _, n, w in counts}
         firsts = {c: math.log((f + 1) / firsts_n) - math.log((n + 1) / ends) for c, f, n, _ in counts}
         return cls(
-            lasts, firsts, thresholds.get("tie", 0.0), thresholds.get("punct_over_word", -0.5), thresholds.get("veto", -2.0)
+            lasts, firsts, thresholds.get("tie", 0.0), thresholds.get("punct_over_word", -0.5), thresholds.get("veto", -3.0)
         )
 
     def third(self, first: str, last: str) -> float:
