@@ -38,7 +38,7 @@ MIN_WORD_FREQ = 300
 
 
 def _default_dict() -> Path:
-    import jieba  # noqa: PLC0415  (bench extra, only needed to rebuild)
+    import jieba
 
     return Path(jieba.__file__).parent / "dict.txt"
 
@@ -88,9 +88,8 @@ def common_words(dict_path: Path, rows: list[tuple[str, int, int, int, int, int]
     out = []
     for line in dict_path.read_text(encoding="utf-8").splitlines():
         parts = line.split()
-        if len(parts) == 3 and parts[2] != "nr" and len(parts[0]) in (2, 3) and parts[0][0] in surnames:
-            if int(parts[1]) >= MIN_WORD_FREQ:
-                out.append((parts[0], int(parts[1])))
+        if len(parts) == 3 and parts[2] != "nr" and len(parts[0]) in (2, 3) and parts[0][0] in surnames and int(parts[1]) >= MIN_WORD_FREQ:
+            out.append((parts[0], int(parts[1])))
     return sorted(set(out))
 
 

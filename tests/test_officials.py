@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from zxextract.finder import ArticleContext
 from zxextract.normalize import normalize
 from zxextract.officials import OfficialFinder
-from zxextract.finder import ArticleContext
 from zxextract.records import District, Hit
 
 DATA = Path(__file__).parent / "data"

@@ -20,9 +20,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
-from typing import Literal
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Literal
 
 import regex
 from pydantic import ConfigDict, model_validator
@@ -43,10 +43,10 @@ class OfficialRow(RuleRow):
     table: Literal["positions", "bodies", "surnames", "context", "names", "words"]
 
     @model_validator(mode="after")
-    def _columns_are_strings(self) -> "OfficialRow":
+    def _columns_are_strings(self) -> OfficialRow:
         for key, value in (self.model_extra or {}).items():
             if not isinstance(value, str):
-                raise ValueError(f"{key} must be a string")
+                raise ValueError(f"{key} must be a string")  # noqa: TRY004 (pydantic reports only ValueError)
         return self
 
 
@@ -193,12 +193,14 @@ class OfficialFinder:
         self._words = frozenset(r["word"] for r in self._rows["words"])
         self._follow = tuple(sorted(context.get("follow", ()), key=len, reverse=True))
         self._verbs = tuple(w for w in self._follow if len(w) > 1)  # a name never starts with ``呼吁``, ``表示``
+        self._follow_long = self._verbs
         self._follow_weak = tuple(sorted(context.get("follow_weak", ()), key=len, reverse=True))
         self._precede = tuple(context.get("precede", ()))
         self._not_name = tuple(context.get("not_name", ()))
         self._not_name_chars = frozenset(context.get("not_name_char", ()))
         self._list_open = tuple(sorted(context.get("list_open", ()), key=len, reverse=True))
-        self._former_words = tuple(context.get("former", ()))
+        self._former_re = re.compile(_alternation(context["former"])) if context.get("former") else None
+        self._place_words = frozenset([""] + [w for w, _ in self._places])
         self._former_adjacent = tuple(context.get("former_adjacent", ()))
         self._elect_re = re.compile(_alternation(context["elect"])) if context.get("elect") else None
         self._elect_skip = tuple(sorted(context.get("elect_skip", ()), key=len, reverse=True))
@@ -265,12 +267,14 @@ class OfficialFinder:
         by_end = {t.end: t for t in tokens if t.rule.kind in _TITLE_KINDS}
         ctx = _Context(text, hit_ends, hit_starts, covered, article_district, context.prefecture, context.province)
         ctx.written = sorted(districts, key=lambda h: (h.start, -h.end))
+        ctx.dotted = _DOTS.search(text) is not None
         found: list[Hit] = []
+        elect = self._elect_re is not None and self._elect_re.search(text) is not None
         for tok in tokens:
             if tok.rule.kind not in _TITLE_KINDS:
                 continue
             after = self._title_first(ctx, tok, by_end)
-            found.extend(after or self._elected(ctx, tok))
+            found.extend(after or (self._elected(ctx, tok) if elect else ()))
             if tok.rule.after_name:
                 found.extend(self._name_first(ctx, tok))
         seen: set[tuple[str, str, str | None]] = set()
@@ -304,8 +308,8 @@ class OfficialFinder:
         """Bindings for ``[org]position[、[org]position]* [是：]name[、name]*`` ending in ``tok``."""
         text = ctx.text
         at = tok.end
-        opener = next((w for w in self._list_open if text.startswith(w, at)), "")
-        at += len(opener)
+        if text.startswith(self._list_open, at):
+            at += len(next(w for w in self._list_open if text.startswith(w, at)))
         if text[at : at + 1] in _INNER_SPACE:
             at += 1
         first = self._name_after(ctx, at, fallback=True)
@@ -347,7 +351,7 @@ class OfficialFinder:
         """``name当选为[新一届]org position``: the elected post (``甲当选为新一届某县政协主席``)."""
         text = ctx.text
         seg = self._segment_start(text, tok.start)
-        m = self._elect_re.search(text, seg, tok.start) if self._elect_re else None
+        m = self._elect_re.search(text, seg, tok.start) if self._elect_re is not None else None
         if m is None or tok.rule.kind == "descriptor":
             return []
         start = self._name_before(ctx, m.start(), marked=True)
@@ -367,12 +371,9 @@ class OfficialFinder:
         """Whether the title is a former post: a marker (``原``, ``往届``, ``老``) at the segment's start,
         right after a written place, or right before the position (``梁平区原政协委员``, ``原园长``)."""
         text = ctx.text
-        places = [""] + [w for w, _ in self._places]  # ``区原政协委员``: after an implicit place word too
-        for word in self._former_words:
-            if any(text.startswith(p + word, start) for p in places) or text.endswith(word, start, tok.start):
-                return True
-            at = text.find(word, start, tok.start)
-            if at > start and at in ctx.hit_ends:
+        for m in self._former_re.finditer(text, start, tok.start) if self._former_re else ():
+            # ``区原政协委员``: after an implicit place word at the start too
+            if m.end() == tok.start or m.start() in ctx.hit_ends or text[start : m.start()] in self._place_words:
                 return True
         return text.endswith(self._former_adjacent, start, tok.start)
 
@@ -480,7 +481,7 @@ class OfficialFinder:
         it marks, when its surname is common.
         """
         text = ctx.text
-        dotted = _DOTTED_NAME.match(text, i)
+        dotted = _DOTTED_NAME.match(text, i) if ctx.dotted else None
         if dotted is not None and i not in ctx.covered:  # 买买提·艾力, 阿依古丽・吐尔逊: the shortest reading that ends
             dot = _DOTS.search(text, i, dotted.end())
             assert dot is not None  # the pattern has one
@@ -523,9 +524,8 @@ class OfficialFinder:
         has two characters or more: ``随即`` outweighs ``即``), a weak one 1, else 0."""
         if e >= len(text) or text[e] in _PUNCT:
             return _PUNCT_TIER
-        word = next((w for w in self._follow if text.startswith(w, e)), None)
-        if word is not None:
-            return _WORD_TIER + 0.5 * (len(word) > 1)
+        if text.startswith(self._follow, e):
+            return _WORD_TIER + 0.5 * text.startswith(self._follow_long, e)
         if text.startswith(self._follow_weak, e):
             return 1
         return 0
@@ -785,4 +785,5 @@ class _Context:
     province: District | None = None
     group_orgs: dict[int, _Org] = field(default_factory=dict)  # end of a title group's last name → its last org
     written: list[Hit] = field(default_factory=list)  # the written places, in text order
+    dotted: bool = False  # whether the text has a middle dot (a transliterated name may stand in it)
     at: int = 0
