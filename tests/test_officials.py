@@ -347,6 +347,8 @@ def test_case(finder: OfficialFinder, case: dict) -> None:
     )
     hits = finder.find(text, context)
     assert sorted([h.entity.name, h.entity.role, h.entity.org] for h in hits) == sorted(case["expected"])
+    if "texts" in case:
+        assert sorted(h.entity.text for h in hits) == sorted(case["texts"])
     for h in hits:
         assert h.entity.rule and h.entity.rule.startswith("official:")
         assert h.entity.name.replace("·", "") in "".join(text[h.start : h.end].split()).replace("·", "").replace("・", "")

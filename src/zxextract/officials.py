@@ -199,6 +199,7 @@ class OfficialFinder:
         self._not_name = tuple(context.get("not_name", ()))
         self._not_name_chars = frozenset(context.get("not_name_char", ()))
         self._list_open = tuple(sorted(context.get("list_open", ()), key=len, reverse=True))
+        self._title_stop_re = re.compile(_alternation(context["title_stop"])) if context.get("title_stop") else None
         self._former_re = re.compile(_alternation(context["former"])) if context.get("former") else None
         self._place_words = frozenset([""] + [w for w, _ in self._places])
         self._former_adjacent = tuple(context.get("former_adjacent", ()))
@@ -378,7 +379,8 @@ class OfficialFinder:
         return text.endswith(self._former_adjacent, start, tok.start)
 
     def _segment_start(self, text: str, end: int) -> int:
-        """Where the body text before a position begins: after punctuation, ``、``, ``的``; over short quotes and brackets."""
+        """Where the body text before a position begins: after punctuation, ``、``, ``的``, a ``title_stop`` verb
+        (``看望了``); over short quotes and brackets."""
         i = end
         limit = max(0, end - _MAX_SEGMENT)
         while i > limit:
@@ -394,6 +396,12 @@ class OfficialFinder:
             if ch in _SEG_STOP:
                 break
             i -= 1
+        if self._title_stop_re is not None and i < end:  # ``调研组走访看望了|市政协委员``: the title starts after the verb
+            last = None
+            for last in self._title_stop_re.finditer(text, i, end):
+                pass
+            if last is not None:
+                i = last.end()
         return i
 
     # -------------------------------------------------------------- name first
