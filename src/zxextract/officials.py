@@ -59,9 +59,11 @@ _PUNCT = frozenset("，,。；;：:！!？?“”‘’\"'《》【】[]…\n �
 _HAN_ONLY = regex.compile(r"\p{Han}*")  # fullmatch: every character Han
 _DOTTED_NAME = regex.compile(r"\p{Han}{1,4}[·・•‧]\p{Han}{1,6}")  # a transliterated name: given·family
 _DOTS = re.compile("[·・•‧]")
+_APPOINT_COUNT = regex.compile(r"(?:等)?(?:\d+|[一二两三四五六七八九十]+)名(?:同志)?")  # 增补甲、乙2名同志为
 _QUOTE_MARKS = re.compile(r"[“”‘’\"']")
 _COUNT = regex.compile(r"等(?:\d+|[一二两三四五六七八九十百几多余]+)?[名位个]?$")
 _MAX_SEGMENT = 40
+_CLAUSE_STOP = "，,。；;：:！!？?\n"
 _QUOTED_MAX = 16
 _PUNCT_TIER, _WORD_TIER = 3, 2  # how strongly what follows a candidate ends a name (see _follows)
 _INNER_SPACE = frozenset(" \n")  # one of these may stand inside a printed name
@@ -204,9 +206,13 @@ class OfficialFinder:
         self._place_words = frozenset([""] + [w for w, _ in self._places])
         self._former_adjacent = tuple(context.get("former_adjacent", ()))
         self._elect_re = re.compile(_alternation(context["elect"])) if context.get("elect") else None
+        self._appoint_re = re.compile(_alternation(context["appoint"])) if context.get("appoint") else None
+        self._appoint_to = tuple(sorted(context.get("appoint_to", ()), key=len, reverse=True))
         self._elect_skip = tuple(sorted(context.get("elect_skip", ()), key=len, reverse=True))
         sessions = sorted(context.get("session_pattern", ()))
         self._session_re = regex.compile("|".join(sessions)) if sessions else None
+        committees = sorted(context.get("committee_pattern", ()))
+        self._committee_re = regex.compile("|".join(committees)) if committees else None
         self._session_words = frozenset(context.get("session_word", ()))
         self._session_qualifiers = tuple(w for w, p in self._positions.items() if p.kind == "qualifier" and p.default_body == "@session")
         # ``re`` looks behind at fixed widths only: one lookbehind per CPPCC body.
@@ -270,7 +276,7 @@ class OfficialFinder:
         ctx.written = sorted(districts, key=lambda h: (h.start, -h.end))
         ctx.dotted = _DOTS.search(text) is not None
         found: list[Hit] = []
-        elect = self._elect_re is not None and self._elect_re.search(text) is not None
+        elect = any(r is not None and r.search(text) is not None for r in (self._elect_re, self._appoint_re))
         for tok in tokens:
             if tok.rule.kind not in _TITLE_KINDS:
                 continue
@@ -352,9 +358,11 @@ class OfficialFinder:
         """``name当选为[新一届]org position``: the elected post (``甲当选为新一届某县政协主席``)."""
         text = ctx.text
         seg = self._segment_start(text, tok.start)
-        m = self._elect_re.search(text, seg, tok.start) if self._elect_re is not None else None
-        if m is None or tok.rule.kind == "descriptor":
+        if tok.rule.kind == "descriptor":
             return []
+        m = self._elect_re.search(text, seg, tok.start) if self._elect_re is not None else None
+        if m is None:
+            return self._appointed(ctx, tok, seg)
         start = self._name_before(ctx, m.start(), marked=True)
         if start is None:
             return []
@@ -363,6 +371,32 @@ class OfficialFinder:
         org = self._resolve(ctx, body + len(skip), tok, None)
         name = _squeeze(text[start : m.start()])
         return [Hit(start, tok.end, self._official(ctx, name, self._role(text, tok), org, start, tok.end, "elected"))]
+
+    def _appointed(self, ctx: _Context, tok: _Token, seg: int) -> list[Hit]:
+        """``选举甲[、乙][2名同志]为 org position`` (``增补甲、乙为政协常委``): every named person gets the post."""
+        text = ctx.text
+        # The names form a 、 list, so the clause (not the title segment) holds the appoint word.
+        clause = max(max(text.rfind(c, max(0, seg - _MAX_SEGMENT), seg) for c in _CLAUSE_STOP) + 1, seg - _MAX_SEGMENT, 0)
+        m = self._appoint_re.search(text, clause, tok.start) if self._appoint_re is not None else None
+        if m is None:
+            return []
+        names = []
+        at = m.end()
+        while (name := self._name_after(ctx, at, fallback=True)) is not None:
+            names.append(name)
+            if not text.startswith("、", name[1]):
+                break
+            at = name[1] + 1
+        if not names:
+            return []
+        count = _APPOINT_COUNT.match(text, names[-1][1])
+        body = count.end() if count else names[-1][1]
+        if not text.startswith(self._appoint_to, body):
+            return []
+        body += len(next(w for w in self._appoint_to if text.startswith(w, body)))
+        org = self._resolve(ctx, body, tok, None)
+        role = self._role(text, tok)
+        return [Hit(s, tok.end, self._official(ctx, n, role, org, s, tok.end, "elected")) for s, _, n in names]
 
     def _role(self, text: str, tok: _Token) -> str:
         """The role as printed: the position's role with the qualifiers printed before it (``代理区长``)."""
@@ -617,18 +651,19 @@ class OfficialFinder:
                 if place is not None and place.level in _LEVEL_COUNTY:
                     return place
             return self._written_before(ctx, lambda h: h.entity.level in _LEVEL_COUNTY and h.entity.name.endswith(suffix))
-        if level == "city":
-            if chain is not None and chain.name.endswith(_MUNICIPALITY_SUFFIX) and chain.level != "county":
+        if level == "city":  # ``市``, ``州`` (自治州), ``盟``: a unit whose name ends the same way
+            suffix = suffix or _MUNICIPALITY_SUFFIX
+            if chain is not None and chain.name.endswith(suffix) and chain.level != "county":
                 return chain
-            written = self._written_before(ctx, lambda h: h.entity.name.endswith(_MUNICIPALITY_SUFFIX) and h.entity.level in _CITY_LEVELS)
+            written = self._written_before(ctx, lambda h: h.entity.name.endswith(suffix) and h.entity.level in _CITY_LEVELS)
             if written is not None:
                 return written
             article = ctx.article
-            if article is not None and article.level in _LEVEL_COUNTY and article.name.endswith(_MUNICIPALITY_SUFFIX):
+            if article is not None and article.level in _LEVEL_COUNTY and article.name.endswith(suffix):
                 return article
-            if ctx.prefecture is not None:
+            if ctx.prefecture is not None and ctx.prefecture.name.endswith(suffix):
                 return ctx.prefecture
-            return self._province(ctx, chain, _MUNICIPALITY_SUFFIX)
+            return self._province(ctx, chain, suffix)
         if level == "province":
             if chain is not None and chain.level == "province" and chain.name.endswith(_PROVINCE_SUFFIXES):
                 return chain
@@ -676,6 +711,12 @@ class OfficialFinder:
                 if session is not None:
                     return session
             return self._default_org(ctx, tok.rule, prev)
+        committee = self._committee_re.fullmatch(written) if self._committee_re is not None else None
+        if committee is not None:  # ``政协某市某区第九届委员会`` → ``某区政协``: the innermost written place
+            places = [h for h in ctx.written if start <= h.start and h.end <= tok.start]
+            if places:
+                place = places[-1].entity
+                return _Org(place.name + committee.group("body"), place.name, "cppcc", place)
         party = self._party_prefix_re.search(written)
         if party is not None:
             hit = next((ctx.hit_starts[i] for i in range(start, tok.start) if i in ctx.hit_starts), None)
