@@ -226,7 +226,7 @@ class OfficialFinder:
         # Printed qualifiers (``代理``, ``专职``, ``常务``) stay in front of the position they qualify.
         qualifiers = _alternation(w for w, p in self._positions.items() if p.kind == "qualifier")
         if qualifiers:
-            pattern = f"(?:{qualifiers})*(?:{pattern})"
+            pattern = f"(?:{qualifiers})*?(?:{pattern})"  # lazy: a listed position (常务委员 → 常委) wins
         self._position_re = re.compile(f"(?=[{firsts}]){pattern}")
         self._title_end_re = re.compile(f"(?:{plain})$")
         self._max_title = max((len(w) for w in self._positions), default=0)
