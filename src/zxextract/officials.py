@@ -552,14 +552,18 @@ class OfficialFinder:
         if tiers[pick] == 0 and not (fallback and surname in self._top):
             return None
         name = surname + given
-        if self._is_word(name):
+        if self._is_word(name, strict=tiers[pick] == 0):
             return None
         return (i, end, name)
 
-    def _is_word(self, name: str) -> bool:
+    def _is_word(self, name: str, strict: bool = False) -> bool:
         """Whether a candidate name is a common word (``通过``), or, after a surname outside the most common
-        ones, opens with one (``满意度``) or has one as its given name (``有项目``); ``郑和顺`` stays a name."""
-        return name in self._words or len(name) == 3 and name[0] not in self._top and (name[:2] in self._words or name[1:] in self._words)
+        ones or with nothing after it that ends it (``strict``), opens with one (``满意度``) or has one as its given
+        name (``有项目``); ``郑和顺等`` stays a name."""
+        if name in self._words:
+            return True
+        # ``strict`` (nothing after the name ends it: ``万家灯火``, ``安全生产``): even after a common surname.
+        return len(name) == 3 and (strict or name[0] not in self._top) and (name[:2] in self._words or name[1:] in self._words)
 
     def _follows(self, text: str, e: int) -> float:
         """How well the text at ``e`` marks the end of a name: punctuation 3, a following word 2 (2.5 when it
