@@ -88,6 +88,7 @@ class _NameModel:
     tie: float  # a third character is kept when nothing after either length tells, above this
     punct_over_word: float  # ... when punctuation follows three characters and a word follows two
     veto: float  # ... when only the three-character reading is followed by an end marker
+    unbounded: float  # a three-character name before a marker with no boundary before it needs this score
 
     @classmethod
     def build(cls, rows: list[dict[str, str]], thresholds: dict[str, float]) -> _NameModel:
@@ -98,7 +99,8 @@ class _NameModel:
         lasts = {c: math.log((n + 1) / ends) - math.log((w + 1) / starts) for c, _, n, w in counts}
         firsts = {c: math.log((f + 1) / firsts_n) - math.log((n + 1) / ends) for c, f, n, _ in counts}
         return cls(
-            lasts, firsts, thresholds.get("tie", 0.0), thresholds.get("punct_over_word", -0.5), thresholds.get("veto", -3.0)
+            lasts, firsts, thresholds.get("tie", 0.0), thresholds.get("punct_over_word", -0.5), thresholds.get("veto", -3.0),
+            thresholds.get("unbounded", 1.0),
         )
 
     def third(self, first: str, last: str) -> float:
@@ -457,7 +459,8 @@ class OfficialFinder:
             if count is not None:
                 end = count.start()
         names: list[tuple[int, int]] = []
-        start = self._name_before(ctx, end)
+        # A title of one fixed body (``总书记`` → 中共中央) is not a word's tail: its name needs no boundary before.
+        start = self._name_before(ctx, end, marked=tok.rule.default_body.startswith("="))
         while start is not None:
             names.append((start, end))
             if not text.startswith("、", start - 1):
@@ -580,7 +583,8 @@ class OfficialFinder:
         """Start of a name ending at ``end``: it must follow punctuation or a word that precedes names (``的``, ``和``).
 
         Without that the characters before a title are more often a word than a name (``感谢钟委员``).
-        Before an explicit marker (``marked``: ``当选为``) a name needs no boundary; three characters are preferred.
+        Before an explicit marker (``marked``: ``当选为``, ``总书记``) a three-character name needs no boundary
+        when the name model reads it well (``unbounded`` threshold).
         """
         text = ctx.text
         candidates: list[tuple[bool, int]] = []  # (boundary before, start)
@@ -598,8 +602,10 @@ class OfficialFinder:
         bounded = [s for boundary, s in candidates if boundary]
         if bounded:
             return min(bounded)
-        if marked and candidates:
-            return next((s for _, s in candidates if s == end - 3), candidates[0][1])
+        if marked:  # three characters that read well as a name (``把握好习近平``: 习近平, not 好习近)
+            s = end - 3
+            if (False, s) in candidates and self._names.third(text[s + 1], text[s + 2]) > self._names.unbounded:
+                return s
         return None
 
     # ------------------------------------------------------------------ bodies
