@@ -215,6 +215,7 @@ class OfficialFinder:
         self._session_re = regex.compile("|".join(sessions)) if sessions else None
         committees = sorted(context.get("committee_pattern", ()))
         self._committee_re = regex.compile("|".join(committees)) if committees else None
+        self._anaphors = tuple(sorted(context.get("anaphor", ()), key=len, reverse=True))
         self._session_words = frozenset(context.get("session_word", ()))
         self._session_qualifiers = tuple(w for w, p in self._positions.items() if p.kind == "qualifier" and p.default_body == "@session")
         # ``re`` looks behind at fixed widths only: one lookbehind per CPPCC body.
@@ -763,6 +764,18 @@ class OfficialFinder:
                 return _Org(name, place.name, "cppcc", place)
         return None
 
+    def _named_before(self, ctx: _Context, before: int, rest: str) -> str | None:
+        """The full name, printed before ``before``, of an org ending in ``rest``: the nearest occurrence with a
+        name in front of it (the title-segment text before it)."""
+        text = ctx.text
+        at = text.rfind(rest, 0, before)
+        while at > 0:
+            head = self._segment_start(text, at)
+            if head < at and _HAN_ONLY.fullmatch(text, head, at) is not None:
+                return text[head:at] + rest
+            at = text.rfind(rest, 0, at)
+        return None
+
     def _free_org(self, ctx: _Context, start: int, rule: _Position, written: str, prev: _Org | None) -> _Org:
         """A company or institution as printed; a leading implicit place word is written out.
 
@@ -776,6 +789,11 @@ class OfficialFinder:
         category = self._category(written)
         if category is None:
             return self._default_org(ctx, rule, prev)
+        anaphor = next((w for w in self._anaphors if written.startswith(w) and len(written) > len(w)), None)
+        if anaphor is not None:  # ``该委员工作室`` → the one the text named before (``苗乡九黎书院委员工作室``)
+            named = self._named_before(ctx, start, written[len(anaphor) :])
+            if named is not None:
+                return _Org(named, None, category, None)
         for pword, level in self._places:
             rest = written[len(pword) :]
             if written.startswith(pword) and rest and not written.startswith(self._place_blocks) and level != "literal":
