@@ -18,6 +18,7 @@ from pathlib import Path
 
 from zxextract.districts import DistrictFinder
 from zxextract.evaluate import TypeScore, type_keys
+from zxextract.finder import ArticleContext
 from zxextract.normalize import normalize
 from zxextract.officials import OfficialFinder
 from zxextract.records import District, Hit
@@ -40,7 +41,7 @@ def predict(text: str, finder: OfficialFinder, districts: DistrictFinder, mode: 
     """Officials of a whole page under the chosen article-district approximation."""
     hits = districts.find(text)
     if mode == "page":
-        return finder.find(text, hits, _dominant(hits))
+        return finder.find(text, ArticleContext(districts=hits, district=_dominant(hits)))
     out: list[Hit] = []
     carried: District | None = None
     start = 0
@@ -48,7 +49,7 @@ def predict(text: str, finder: OfficialFinder, districts: DistrictFinder, mode: 
         end = start + len(para)
         local = [Hit(h.start - start, h.end - start, h.entity) for h in hits if start <= h.start and h.end <= end]
         carried = _dominant(local) or carried
-        out.extend(Hit(h.start + start, h.end + start, h.entity) for h in finder.find(para, local, carried))
+        out.extend(Hit(h.start + start, h.end + start, h.entity) for h in finder.find(para, ArticleContext(districts=local, district=carried)))
         start = end + 1
     return out
 

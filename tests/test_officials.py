@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from zxextract.finder import ArticleContext
 from zxextract.normalize import normalize
 from zxextract.officials import OfficialFinder
-from zxextract.finder import ArticleContext
 from zxextract.records import District, Hit
 
 DATA = Path(__file__).parent / "data"
@@ -272,7 +272,7 @@ def test_one_entry_per_binding_and_offsets(finder: OfficialFinder) -> None:
 
 def test_rows_round_trip(finder: OfficialFinder) -> None:
     rows = finder.to_rows()
-    assert {r["table"] for r in rows} == {"positions", "bodies", "surnames", "context"}
+    assert {r["table"] for r in rows} == {"positions", "bodies", "surnames", "context", "names", "words"}
     assert all(r["type"] == "official" for r in rows)
     text = "区委书记李强、区长王刚出席。"
     again = OfficialFinder.from_rows(rows)
@@ -286,7 +286,7 @@ def test_rows_drive_behaviour(finder: OfficialFinder) -> None:
     rows.append({"type": "official", "table": "positions", "word": "馆员", "role": "馆员", "after_name": "0", "default_body": "", "kind": "position"})
     added = OfficialFinder.from_rows(rows)
     assert find(added, text, ("大足区", DAZU)) == [("李强", "馆员", "大足区政协", "大足区", "cppcc")]
-    rows = [r for r in rows if not (r["table"] == "surnames" and r["surname"] == "李")]
+    rows = [r for r in rows if not (r["table"] == "surnames" and r["surname"] == "李" or r["table"] == "names" and r["char"] == "李")]
     assert find(OfficialFinder.from_rows(rows), text, ("大足区", DAZU)) == []
 
 
@@ -325,3 +325,41 @@ def test_seed_pages(finder: OfficialFinder) -> None:
     assert tp >= 110
     assert fp == 0
     assert tp / (tp + fn) >= 0.97
+
+
+# ----------------------------------------------------------------- cases file and dev2
+
+CASES = [json.loads(line) for line in (Path(__file__).parent / "cases" / "officials.jsonl").read_text(encoding="utf-8").splitlines() if line]
+DEV2 = Path(__file__).resolve().parents[1].parent / "shared" / "dev2"
+
+
+def _place(fields: list[str] | None) -> District | None:
+    return District(*fields) if fields else None
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["why"] for c in CASES])
+def test_case(finder: OfficialFinder, case: dict) -> None:
+    """Each sentence of tests/cases/officials.jsonl gives exactly its (name, role, org) entries, each with a rule."""
+    text = case["text"]
+    districts = hits_for(text, *((s, District(*fields)) for s, *fields in case["places"]))
+    context = ArticleContext(
+        districts=districts, district=_place(case["article"]), prefecture=_place(case["prefecture"]), province=_place(case["province"])
+    )
+    hits = finder.find(text, context)
+    assert sorted([h.entity.name, h.entity.role, h.entity.org] for h in hits) == sorted(case["expected"])
+    if "texts" in case:
+        assert sorted(h.entity.text for h in hits) == sorted(case["texts"])
+    for h in hits:
+        assert h.entity.rule and h.entity.rule.startswith("official:")
+        assert h.entity.name.replace("·", "") in "".join(text[h.start : h.end].split()).replace("·", "").replace("・", "")
+
+
+def test_dev2_floors() -> None:
+    """The pages from other sources: officials F1 and strict F1 floors through the whole pipeline."""
+    if not (DEV2 / "gold").is_dir():
+        pytest.skip("shared/dev2 is absent")
+    from zxextract.evaluate import evaluate
+
+    scores = evaluate(DEV2 / "gold", pages_dir=DEV2 / "texts")
+    assert scores["officials"].f1 >= 0.95
+    assert scores["officials_strict"].f1 >= 0.90
