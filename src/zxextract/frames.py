@@ -90,7 +90,7 @@ def _articles(records: Records) -> Iterator[Article]:
     if isinstance(records, (str, Path)):
         from .evaluate import read_predictions
 
-        yield from read_predictions(records)
+        yield from (Article.from_dict(record) for record in read_predictions(records))
         return
     for item in records:
         if isinstance(item, Article):
