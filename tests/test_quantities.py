@@ -251,6 +251,7 @@ def test_seed_pages_against_gold() -> None:
         # numeral + measure character + place suffix is a name (Sichuan 三台县, a 五家村)
         ("三台县政协委员走访五家村", []),
         ("三合镇五星村的村民", []),
+        ("在十字路口和五一路设点", []),
         ("覆盖两个村、三所乡镇卫生院", [(2.0, None, "个"), (3.0, None, "所")]),
         # 上万/上千
         ("上万字的报告", [(10000.0, None, "字")]),
