@@ -134,7 +134,7 @@ def test_ocr_broken_quotes(finder: BrandFinder, text: str, expected: list[str]) 
 def test_hit_offsets_and_surface_text(finder: BrandFinder) -> None:
     text = "建立“双月协商”工作机制。"
     (hit,) = finder.find(text)
-    assert hit == Hit(2, 8, Brand(name="双月协商", parent=None, kind="mechanism", text="“双月协商”"))
+    assert hit == Hit(2, 8, Brand(name="双月协商", parent=None, kind="mechanism", text="“双月协商”", rule="brand:type_noun"))
     assert text[hit.start:hit.end] == hit.entity.text
 
 
