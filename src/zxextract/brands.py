@@ -107,7 +107,7 @@ _COUNT_CHARS = regex.escape("".join(_WORDS["count"]))
 _CATEGORY = _alternation(_WORDS["category"])
 _COUNT = regex.compile(rf"(?:\d+|[{_NUMERALS}]+)[{_COUNT_CHARS}]")
 _CATEGORY_BEFORE = regex.compile(rf"”(?:{_CATEGORY}|(?:\d+|[{_NUMERALS}]+)[{_COUNT_CHARS}])$")
-_ALONE_COUNT = regex.compile(rf"[{_NUMERALS}]+[{_COUNT_CHARS}条]?")  # “十大”, “四大”
+_ALONE_COUNT = regex.compile(rf"[{_NUMERALS}]+[{_COUNT_CHARS}]?")  # “十大”, “四大”
 _NUMERAL_START = regex.compile(rf"[{_NUMERALS}]")
 _MODIFIER_CHAR = rf"(?:(?![{regex.escape(''.join(_WORDS['modifier_stop']))}])[\p{{Han}}A-Za-z0-9+])"
 _DE = _alternation(_WORDS["de"])
@@ -244,7 +244,7 @@ class BrandFinder:
                 brand_before=regex.compile(rf"(?:{brand_nouns})$"),
                 noun=regex.compile(nouns),
                 self_naming=regex.compile(rf"(?P<noun>{self_naming})$"),
-                catch_head=regex.compile(rf"的?(?:{_alternation(self.blockers['head']) or '(?!)'})"),
+                catch_head=regex.compile(rf"(?:{_DE})?(?:{_alternation(self.blockers['head']) or '(?!)'})"),
                 studio=regex.compile(rf"(?P<run>\p{{Han}}{{1,{_MAX_STUDIO_RUN}}}?)(?P<noun>{studios})"),
                 studio_noun=stdre.compile(rf"(?=({studios}))"),
                 boundary=regex.compile(_alternation(self.blockers["boundary"] | self.verbs) or r"(?!)"),

@@ -46,7 +46,8 @@ class QuantityWordRow(RuleRow):
     word: str = Field(min_length=1)
     role: Literal[
         "before", "after", "clause", "not_clause", "article", "session", "session_unit", "holding",
-        "clock", "clock_unit", "after_title", "place", "place_counter",
+        "clock", "clock_unit", "after_title", "place", "place_counter", "perfective", "ordinal",
+        "magnitude_before", "range", "scale_unit", "year_unit",
     ]
     value: str = ""
 
@@ -79,7 +80,10 @@ _MAGNITUDES = frozenset("十百千万亿")
 _IDIOM_NEXT = frozenset("百千万")
 _ARTICLES = frozenset(_WORDS["article"])
 _SESSION_AFTER = regex.compile(_longest_first(_WORDS["session"]))
-_HOLDING_BEFORE = regex.compile(rf"(?:{_longest_first(_WORDS['holding'])})了?$")
+_HOLDING_BEFORE = regex.compile(rf"(?:{_longest_first(_WORDS['holding'])})(?:{_longest_first(_WORDS['perfective'])})?$")
+_ORDINAL = regex.escape("".join(_WORDS["ordinal"]))
+_RANGE = _longest_first(_WORDS["range"])
+_MAGNITUDE_BEFORE = _longest_first(_WORDS["magnitude_before"])
 _CLOCK_BEFORE = regex.compile(rf"(?:{_longest_first(_WORDS['clock'])})$")
 _PLACE_AFTER = regex.compile(_longest_first(_WORDS["place"]))
 _CONTEXT = 8  # characters looked at before a number for a holding verb or a clock word
@@ -88,8 +92,8 @@ _NUMERAL_CHARS = "数几零〇一二两三四五六七八九十百千万亿"
 # A numeral that does not continue another one (1,200 / 十九) nor follow 第 or 届 (ordinals:
 # 第四季度, 十一届三次会议); Arabic ones may carry the minus of -200°C.
 _NUMBER = (
-    r"(?:(?<![\dA-Za-z第届]|\d[.,])(?:(?<![\dA-Za-z.])-)?(?=\d)"
-    rf"|(?<![{_NUMERAL_CHARS}第届])(?=[{_NUMERAL_CHARS}]))"
+    rf"(?:(?<![\dA-Za-z{_ORDINAL}]|\d[.,])(?:(?<![\dA-Za-z.])-)?(?=\d)"
+    rf"|(?<![{_NUMERAL_CHARS}{_ORDINAL}])(?=[{_NUMERAL_CHARS}]))"
     rf"(?:{NUMBER_PATTERN})"
 )
 
@@ -125,12 +129,12 @@ class QuantityFinder(RowFinder):
         """One regex for the current unit table (longest surface first)."""
         units = "|".join(regex.escape(s) for s in sorted(self._units, key=len, reverse=True)) or "(?!)"
         before = _longest_first(_BEFORE)
-        first = regex.escape("".join(sorted({word[0] for word in _BEFORE} | set("上" + _NUMERAL_CHARS))))
+        first = regex.escape("".join(sorted({word[0] for word in (*_BEFORE, *_WORDS["magnitude_before"])} | set(_NUMERAL_CHARS))))
         self._pattern = regex.compile(
             rf"(?=[{first}\d-])"  # cheap first-character test before the full pattern
-            rf"(?P<before>{before}|上(?=[百千万亿]))?"
+            rf"(?P<before>{before}|(?:{_MAGNITUDE_BEFORE})(?=[百千万亿]))?"
             rf"(?P<n1>{_NUMBER})"
-            rf"(?:(?P<u1>{units})?[至到\-~～—](?P<n2>{_NUMBER}))?"
+            rf"(?:(?P<u1>{units})?(?:{_RANGE})(?P<n2>{_NUMBER}))?"
             rf"(?P<hedge>[余多])?"
             rf"(?P<unit>(?(u1)(?P=u1)|(?:{units})))"  # 3个至5个 is a range, 3个至5名 two counts
             rf"(?P<after>{'|'.join(_AFTER)})?"
@@ -177,7 +181,7 @@ class QuantityFinder(RowFinder):
         numerals = [n for n in (n1, n2) if n]
         if after == NUMERALS_ARABIC and not all(n.lstrip("-")[0].isdigit() for n in numerals):
             return None
-        if unit == "年" and any(_YEAR.fullmatch(n) for n in numerals):
+        if unit in _WORDS["year_unit"] and any(_YEAR.fullmatch(n) for n in numerals):
             return None  # 2023年 is a date
         if not n2 and n1 in _ARTICLES:
             return None  # 一场, 一个: an article, not a count
@@ -212,7 +216,7 @@ def _is_set_phrase(numeral: str, unit: str, text: str, start: int, unit_end: int
     if not set(numeral) <= _MAGNITUDES:
         return False
     paired = (unit_end < len(text) and text[unit_end] in _IDIOM_NEXT) or (start >= 2 and text[start - 2] in _IDIOM_NEXT)
-    return unit == "级" or paired
+    return unit in _WORDS["scale_unit"] or paired
 
 
 def _is_name_or_ordinal(groups: dict[str, str | None], text: str, start: int, unit_end: int) -> bool:
