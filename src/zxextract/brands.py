@@ -29,7 +29,8 @@ import re as stdre
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, Literal, Optional
+from itertools import pairwise
+from typing import Any, Literal
 
 import regex
 from pydantic import model_validator
@@ -45,16 +46,16 @@ SCOPES = frozenset({"generic", "head", "boundary", "phrase"})
 class BrandRow(RuleRow):
     """One of: a known brand (``name``, ``kind``, ``parent``), a type ``noun`` (with ``kind``), a ``verb``, a ``blocker``."""
 
-    name: Optional[str] = None
-    noun: Optional[str] = None
-    verb: Optional[str] = None
-    blocker: Optional[str] = None
+    name: str | None = None
+    noun: str | None = None
+    verb: str | None = None
+    blocker: str | None = None
     kind: Literal["platform", "studio", "campaign", "mechanism", "brand", "other"] = "other"
-    parent: Optional[str] = None
+    parent: str | None = None
     scope: Literal["generic", "head", "boundary", "phrase"] = "generic"
 
     @model_validator(mode="after")
-    def _one_rule(self) -> "BrandRow":
+    def _one_rule(self) -> BrandRow:
         given = [k for k in ("name", "noun", "verb", "blocker") if getattr(self, k)]
         if len(given) != 1:
             raise ValueError(f"a brand row has exactly one of name, noun, verb, blocker (got {given or 'none'})")
@@ -131,14 +132,6 @@ def canonical(name: str) -> str:
     return _SPACE.sub("", name)
 
 
-def _read_lines(name: str) -> Iterator[list[str]]:
-    """Tab-separated fields of a packaged rules file, comments and blank lines skipped."""
-    text = resources.files("zxextract").joinpath(f"rules/{name}").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            yield line.rstrip("\n").split("\t")
-
-
 @dataclass
 class _Quote:
     """A quoted stretch, quote marks included."""
@@ -169,21 +162,21 @@ class _Compiled:
 class BrandFinder:
     """Finds brands in normalized text; vocabularies are plain data, extendable by rows."""
 
-    known: dict[str, tuple[str, Optional[str]]] = field(default_factory=dict)  # name → (kind, parent)
+    known: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # name → (kind, parent)
     nouns: dict[str, str] = field(default_factory=dict)  # type noun → kind
     verbs: set[str] = field(default_factory=set)
     blockers: dict[str, set[str]] = field(default_factory=lambda: {s: set() for s in SCOPES})
-    _compiled: Optional[_Compiled] = field(default=None, repr=False, compare=False)
+    _compiled: _Compiled | None = field(default=None, repr=False, compare=False)
 
     # ----------------------------------------------------------------- rows
 
     @classmethod
-    def default(cls) -> "BrandFinder":
+    def default(cls) -> BrandFinder:
         """The packaged vocabularies (``rules/brands.jsonl``, ``brand_nouns.tsv``, ``brand_verbs.tsv``, ``brand_blockers.tsv``)."""
         return cls.from_rows(default_rows())
 
     @classmethod
-    def from_rows(cls, rows: Iterable[dict[str, Any]]) -> "BrandFinder":
+    def from_rows(cls, rows: Iterable[dict[str, Any]]) -> BrandFinder:
         finder = cls()
         finder.add(rows)
         return finder
@@ -312,9 +305,7 @@ class BrandFinder:
             if known is not None:
                 kind, parent = known
                 rule = "brand:known" if parent is None else "brand:sub_brand"
-            elif category or not self._name_shaped(name):
-                continue
-            elif tail is not None and len(run) == 1:  # “A、B、C”五大行动: an enumeration, not a name
+            elif category or not self._name_shaped(name) or tail is not None and len(run) == 1:
                 continue
             elif self_named and self.nouns[self_named["noun"]] == "studio" and name not in self.nouns:
                 kind, parent, rule = "studio", None, "brand:self_named"  # “特色委员工作室”等平台: its own noun decides
@@ -337,7 +328,7 @@ class BrandFinder:
             hits.append(Hit(q.start, q.end, Brand(name=name, parent=parent, kind=kind, text=text[q.start:q.end], rule=rule)))
         return hits
 
-    def _known_of(self, name: str) -> Optional[tuple[str, Optional[str]]]:
+    def _known_of(self, name: str) -> tuple[str, str | None] | None:
         """(kind, parent) of a known brand or of a sub-brand ``known·X``."""
         if name in self.known:
             return self.known[name]
@@ -408,9 +399,9 @@ def default_rows() -> list[dict[str, Any]]:
         row = json.loads(line) if line.strip() else None
         if row and "#" not in row:
             rows.append({"type": "brand", **row})
-    rows += [{"type": "brand", "noun": noun, "kind": kind} for noun, kind in _read_lines("brand_nouns.tsv")]
-    rows += [{"type": "brand", "verb": fields[0]} for fields in _read_lines("brand_verbs.tsv")]
-    rows += [{"type": "brand", "blocker": word, "scope": scope} for word, scope in _read_lines("brand_blockers.tsv")]
+    rows += [{"type": "brand", **row} for row in packaged_table("brand_nouns.tsv", ("noun", "kind"))]
+    rows += [{"type": "brand", **row} for row in packaged_table("brand_verbs.tsv", ("verb",))]
+    rows += [{"type": "brand", **row} for row in packaged_table("brand_blockers.tsv", ("blocker", "scope"))]
     return rows
 
 
@@ -455,7 +446,7 @@ def _double_quotes(text: str, start: int, end: int) -> list[_Quote]:
     used: set[int] = set()
     quotes: list[_Quote] = []
     for proper in (True, False):
-        for a, b in zip(marks, marks[1:]):
+        for a, b in pairwise(marks):
             if a in used or b in used:
                 continue
             if proper:
@@ -469,7 +460,7 @@ def _double_quotes(text: str, start: int, end: int) -> list[_Quote]:
     return sorted(quotes, key=lambda q: q.start)
 
 
-def _quote_end(text: str, pos: int) -> Optional[int]:
+def _quote_end(text: str, pos: int) -> int | None:
     """End of a short quote opening at ``pos`` on the same line, if one does."""
     if not text.startswith("“", pos):
         return None

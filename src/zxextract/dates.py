@@ -14,12 +14,11 @@ import datetime
 from collections.abc import Iterable
 from typing import Any, Literal
 
+import regex
 from pydantic import Field
 
-import regex
-
-from .numerals import parse_chinese
 from .finder import ArticleContext, RowFinder
+from .numerals import parse_chinese
 from .records import Date, Hit
 from .ruleset import RuleRow, packaged_table
 

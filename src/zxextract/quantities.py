@@ -17,8 +17,8 @@ from typing import Any, Literal
 import regex
 from pydantic import Field
 
-from .numerals import HEDGES, NUMBER_PATTERN, parse_number
 from .finder import ArticleContext, RowFinder, packaged_rows
+from .numerals import HEDGES, NUMBER_PATTERN, parse_number
 from .records import Hit, Quantity
 from .ruleset import RuleRow, packaged_table
 
