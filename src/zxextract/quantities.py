@@ -46,7 +46,7 @@ class QuantityWordRow(RuleRow):
     word: str = Field(min_length=1)
     role: Literal[
         "before", "after", "clause", "not_clause", "article", "session", "session_unit", "holding",
-        "clock", "clock_unit", "after_title", "place", "place_counter", "perfective", "ordinal",
+        "clock", "clock_unit", "place", "place_counter", "perfective", "ordinal",
         "magnitude_before", "range", "scale_unit", "year_unit",
     ]
     value: str = ""
@@ -157,7 +157,7 @@ class QuantityFinder(RowFinder):
         index = self._index
         for match in self._pattern.finditer(text):
             n1_start = match.start(index["n1"])
-            if masked[n1_start] or text[n1_start - 1:n1_start] in _WORDS["after_title"]:
+            if masked[n1_start]:
                 continue
             groups = dict(zip(self._names, match.groups()))
             quantity = self._quantity(groups, text, n1_start, match.end(index["unit"]))
