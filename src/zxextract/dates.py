@@ -39,7 +39,7 @@ class DateWordRow(RuleRow):
     """A word of ``rules/date_words.tsv``: its ``role`` and, for relative years, the offset ``years``."""
 
     word: str = Field(min_length=1)
-    role: Literal["relative", "suffix", "range", "duration"]
+    role: Literal["relative", "suffix", "range", "duration", "not_before_day", "not_before_month"]
     years: str = ""
 
 
@@ -66,7 +66,9 @@ _YEAR = (
     rf"(?:{_MONTH_DAY}|{_CN_MONTH_DAY})?"
 )
 # A day on its own (20日): not after a digit, a month or a decimal point, not a span (5日内).
-_BARE_DAY = rf"(?<![\d.月第])(?P<bareday>{_DAY})日(?!{_alternation(r['word'] for r in _words('duration'))})"
+_NOT_BEFORE_DAY = regex.escape("".join(r["word"] for r in _words("not_before_day")))
+_NOT_BEFORE_MONTH = regex.escape("".join(r["word"] for r in _words("not_before_month")))
+_BARE_DAY = rf"(?<![\d.月{_NOT_BEFORE_DAY}])(?P<bareday>{_DAY})日(?!{_alternation(r['word'] for r in _words('duration'))})"
 # The second day of a range (8月22日至24日), which takes its year and month from the first.
 _DAY_RANGE = regex.compile(rf"(?:{_RANGE})(?P<day>{_DAY})[日号]")
 _SUFFIX = regex.compile(_alternation(r["word"] for r in _words("suffix")))
@@ -97,7 +99,7 @@ class DateFinder(RowFinder):
         first = regex.escape("".join(sorted({w[0] for w in self._relative})))
         self._pattern = regex.compile(
             rf"(?=[《\d零〇一二三四五六七八九{first}])"  # cheap first-character test: 10x faster scanning
-            rf"(?:{_TITLE}|{_YEAR}|(?P<rel>{words})?(?<![\d.个]){_MONTH_DAY}|{_BARE_DAY})"
+            rf"(?:{_TITLE}|{_YEAR}|(?P<rel>{words})?(?<![\d.{_NOT_BEFORE_MONTH}]){_MONTH_DAY}|{_BARE_DAY})"
         )
 
     def find(self, text: str, context: ArticleContext | None = None) -> list[Hit]:
