@@ -111,6 +111,7 @@ def test_unquoted_and_generic_studios(finder: BrandFinder, text: str, expected: 
         "是重大战略的“十大”行动之一。荣昌：“小院”托起新希望",  # bare count, bare type noun
         "以“理论+实践”的沉浸式体验模式开展活动。",  # 的 + long modifier: a description
         "健全“乡村振兴”工作机制。",  # a policy catch-phrase (blocker scope phrase)
+        "汶上县开展送法下乡活动，启动乡村振兴行动。",  # unquoted names count only for studios and platforms
     ],
 )
 def test_not_brands(finder: BrandFinder, text: str) -> None:
