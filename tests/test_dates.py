@@ -119,3 +119,35 @@ def test_seed_pages_against_gold() -> None:
         fp += sum((predicted - both).values())
         fn += sum((expected - both).values())
     assert 2 * tp / (2 * tp + fp + fn) >= 0.99, (tp, fp, fn)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a range gives two dates; the second inherits the first's year and month
+        ("7月13日至15日在福州召开", [(None, 7, 13), (None, 7, 15)]),
+        ("2023年9月5日至7日,济南市政协", [(2023, 9, 5), (2023, 9, 7)]),
+        ("11月3至5日,考察组赴广州", [(None, 11, 3), (None, 11, 5)]),
+        # a bare day
+        ("20日上午,驻马店市政协召开", [(None, None, 20)]),
+        ("13日至15日,成都", [(None, None, 13), (None, None, 15)]),
+        # spans and ordinals of days are not dates
+        ("须在5日内办结", []),
+        ("第20日", []),
+    ],
+)
+def test_ranges_and_bare_days(text: str, expected: list[Key]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "rules"),
+    [
+        ("2023年8月24日至26日", ["date:ymd", "date:range"]),
+        ("今年6月", ["date:relative"]),
+        ("8月24日", ["date:md"]),
+        ("24日", ["date:day"]),
+    ],
+)
+def test_rule_names(text: str, rules: list[str]) -> None:
+    assert [h.entity.rule for h in FINDER.find(text)] == rules

@@ -84,3 +84,8 @@ def test_seed_pages_against_gold() -> None:
         text = normalize((ROOT / "seeds" / gold["doc_id"]).read_text(encoding="utf-8")).text
         expected = {"".join(t.split()) for a in gold["articles"] for t in a["documents"]}
         assert {h.entity.title for h in FINDER.find(text)} == expected, gold["doc_id"]
+
+
+def test_rule_name() -> None:
+    (hit,) = DocumentFinder.default().find("审议通过《关于加强基层协商的实施方案》")
+    assert (hit.entity.title, hit.entity.kind, hit.entity.rule) == ("关于加强基层协商的实施方案", "plan", "document:title")

@@ -233,3 +233,55 @@ def test_seed_pages_against_gold() -> None:
     tp, fp, fn = _page_counts()
     f1 = 2 * tp / (2 * tp + fp + fn)
     assert f1 >= 0.99, (tp, fp, fn)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # session numbers are ordinals, in simplified and traditional print (normalize maps 會議 → 会议)
+        ("区政协九届四次会议开幕", []),
+        ("向大會報告四次會議以來提案工作情況", []),
+        ("县政协三次会议第二次全体会议上", []),
+        ("市政协十三届三次会议期间", []),
+        ("先后召开三次会议研究部署", [(3.0, None, "次")]),  # held meetings are counted
+        # clock times are not counted; 点 after a count word is
+        ("下午3点开始座谈", []),
+        ("会议于9点30分开始", []),
+        ("提出三点建议", [(3.0, None, "点")]),
+        # numeral + measure character + place suffix is a name (Sichuan 三台县, a 五家村)
+        ("三台县政协委员走访五家村", []),
+        ("三合镇五星村的村民", []),
+        ("在十字路口和五一路设点", []),
+        ("覆盖两个村、三所乡镇卫生院", [(2.0, None, "个"), (3.0, None, "所")]),
+        # 上万/上千
+        ("上万字的报告", [(10000.0, None, "字")]),
+        ("吸引上千人参与", [(1000.0, None, "人")]),
+        ("坚持十六字方针", []),
+        ("区红十字会捐赠物资", []),
+        # 期 counts after Arabic digits, also right after a title (issues published); an ordinal needs 第
+        ("开展专题培训37期", [(37.0, None, "期")]),
+        ("编发《湘潭社情民意》12期", [(12.0, None, "期")]),
+        ("刊登于《湘潭政协》第12期", []),
+        # 几-forms
+        ("近几年来", [(None, None, "年")]),
+        ("这几年", []),
+        # places and aspects are not measure words
+        ("两地政协、三地联动、三方面成效、3方面", []),
+        ("4把椅子", [(4.0, None, "把")]),
+    ],
+)
+def test_pages_from_other_sources(text: str, expected: list[Key]) -> None:
+    assert found(normalize(text).text) == expected
+
+
+def test_qualifier_上_and_近() -> None:
+    assert qualifiers("上万字") == ["上"]
+    assert qualifiers("近几年") == ["近"]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [("186名", "quantity:arabic"), ("三条", "quantity:chinese"), ("1至2个", "quantity:range"), ("数十位", "quantity:vague")],
+)
+def test_rule_names(text: str, rule: str) -> None:
+    assert [h.entity.rule for h in FINDER.find(text)] == [rule]

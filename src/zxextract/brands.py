@@ -29,14 +29,15 @@ import re as stdre
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, Literal, Optional, get_args
+from itertools import pairwise
+from typing import Any, Literal, get_args
 
 import regex
 from pydantic import model_validator
 
 from .finder import ArticleContext
 from .records import Brand, BrandKind, Hit
-from .ruleset import RuleRow
+from .ruleset import RuleRow, packaged_table
 
 KINDS = frozenset(get_args(BrandKind))
 SCOPES = frozenset({"generic", "head", "boundary", "phrase"})
@@ -45,16 +46,16 @@ SCOPES = frozenset({"generic", "head", "boundary", "phrase"})
 class BrandRow(RuleRow):
     """One of: a known brand (``name``, ``kind``, ``parent``), a type ``noun`` (with ``kind``), a ``verb``, a ``blocker``."""
 
-    name: Optional[str] = None
-    noun: Optional[str] = None
-    verb: Optional[str] = None
-    blocker: Optional[str] = None
+    name: str | None = None
+    noun: str | None = None
+    verb: str | None = None
+    blocker: str | None = None
     kind: BrandKind = "other"
-    parent: Optional[str] = None
+    parent: str | None = None
     scope: Literal["generic", "head", "boundary", "phrase"] = "generic"
 
     @model_validator(mode="after")
-    def _one_rule(self) -> "BrandRow":
+    def _one_rule(self) -> BrandRow:
         given = [k for k in ("name", "noun", "verb", "blocker") if getattr(self, k)]
         if len(given) != 1:
             raise ValueError(f"a brand row has exactly one of name, noun, verb, blocker (got {given or 'none'})")
@@ -62,23 +63,62 @@ class BrandRow(RuleRow):
 
 
 ROW_MODELS: dict[str, type[RuleRow]] = {"brand": BrandRow}
-# Kinds whose noun, ending a quoted name, is enough to make it a brand (“邵家坝小院”).
-_SELF_NAMING = frozenset({"platform", "studio", "campaign"})
-_MAX_NAME = 25  # longer quotes are sentences
-_MAX_STUDIO_RUN = 12  # X of an unquoted ``X委员工作室``, before the boundary cut
-_MAX_MODIFIER = 8  # “33618”现代制造业集群体系
-_MAX_MODIFIER_DE = 4  # “直播+电商”的营销模式, not “理论+实践”的沉浸式体验模式
-_NUMERALS = "一二两三四五六七八九十百千万"
+
+
+class BrandWordRow(RuleRow):
+    """A word of ``rules/brand_words.tsv`` and its role around quotes."""
+
+    word: str
+    role: Literal["joiner", "count", "category", "modifier_stop", "de", "perfective", "self_naming", "family", "recurring", "holding"]
+
+
+class BrandLimitRow(RuleRow):
+    """A length of ``rules/brand_limits.tsv``."""
+
+    name: str
+    value: str
+
+
+def _word_table() -> dict[str, list[str]]:
+    table: dict[str, list[str]] = {}
+    for row in packaged_table("brand_words.tsv", model=BrandWordRow):
+        table.setdefault(row["role"], []).append(row["word"])
+    return table
+
+
+_WORDS = _word_table()
+_LIMITS = {row["name"]: int(row["value"]) for row in packaged_table("brand_limits.tsv", model=BrandLimitRow)}
+_SELF_NAMING = frozenset(_WORDS["self_naming"])
+_FAMILY_NOUNS = frozenset(_WORDS["family"])
+_MAX_NAME = _LIMITS["max_name"]
+_MAX_STUDIO_RUN = _LIMITS["max_studio_run"]
+_NUMERALS = "一二两三四五六七八九十百千万"  # numeral grammar: counts and enumerations
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """Longest first, so that ``委员工作室`` wins over ``工作室`` at the same position."""
+    return "|".join(regex.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
 
 _SPEECH = regex.compile(r"[，,。；;：:！!？?…]")
 _DOTS = regex.compile(r"\s*[·•・‧∙･]\s*")
 _SPACE = regex.compile(r"(?<![A-Za-z0-9])\s+|\s+(?![A-Za-z0-9])")
-_JOINER = regex.compile(r"(?:、|和|与|及|以及|或)?")
-_COUNT = regex.compile(rf"(?:\d+|[{_NUMERALS}]+)[个大项类种]")
-_CATEGORY_BEFORE = regex.compile(rf"”(?:等|(?:\d+|[{_NUMERALS}]+)[个大项类种])$")
-_ALONE_COUNT = regex.compile(rf"[{_NUMERALS}]+[大个项条]?")  # “十大”, “四大”
+_JOINER = regex.compile(rf"(?:{_alternation(_WORDS['joiner'])})?")
+_COUNT_CHARS = regex.escape("".join(_WORDS["count"]))
+_CATEGORY = _alternation(_WORDS["category"])
+_COUNT = regex.compile(rf"(?:\d+|[{_NUMERALS}]+)[{_COUNT_CHARS}]")
+_CATEGORY_BEFORE = regex.compile(rf"”(?:{_CATEGORY}|(?:\d+|[{_NUMERALS}]+)[{_COUNT_CHARS}])$")
+_ALONE_COUNT = regex.compile(rf"[{_NUMERALS}]+[{_COUNT_CHARS}]?")  # “十大”, “四大”
 _NUMERAL_START = regex.compile(rf"[{_NUMERALS}]")
-_MODIFIER_CHAR = r"(?:(?![的了是在和与及把将对为被让])[\p{Han}A-Za-z0-9+])"
+_MODIFIER_CHAR = rf"(?:(?![{regex.escape(''.join(_WORDS['modifier_stop']))}])[\p{{Han}}A-Za-z0-9+])"
+_DE = _alternation(_WORDS["de"])
+_PERFECTIVE = _alternation(_WORDS["perfective"])
+_RECURRING = regex.compile(
+    rf"(?:{_alternation(_WORDS['recurring'])})[^，,。；;：:！!？?\n“”]*?(?:{_alternation(_WORDS['holding'])})(?:{_PERFECTIVE})?$"
+)
+_CATEGORY_AFTER = regex.compile(_CATEGORY)
+_DE_AFTER = regex.compile(_DE)
+_CLOSING_QUOTES = frozenset("”’」』\"'")
 _SINGLE_PAIR = regex.compile(r"‘([^‘’“”\n]{1,20})’")
 _DOUBLE_MARK = stdre.compile("[“”]")
 _HAN_TAIL = regex.compile(r"\p{Han}+\Z")  # the Han run ending at a search's endpos
@@ -90,19 +130,6 @@ def canonical(name: str) -> str:
     name = name.replace("“", "‘").replace("”", "’").replace("「", "‘").replace("」", "’")
     name = _DOTS.sub("·", name)
     return _SPACE.sub("", name)
-
-
-def _alternation(words: Iterable[str]) -> str:
-    """Longest first, so that ``委员工作室`` wins over ``工作室`` at the same position."""
-    return "|".join(regex.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
-
-
-def _read_lines(name: str) -> Iterator[list[str]]:
-    """Tab-separated fields of a packaged rules file, comments and blank lines skipped."""
-    text = resources.files("zxextract").joinpath(f"rules/{name}").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            yield line.rstrip("\n").split("\t")
 
 
 @dataclass
@@ -135,21 +162,21 @@ class _Compiled:
 class BrandFinder:
     """Finds brands in normalized text; vocabularies are plain data, extendable by rows."""
 
-    known: dict[str, tuple[str, Optional[str]]] = field(default_factory=dict)  # name → (kind, parent)
+    known: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # name → (kind, parent)
     nouns: dict[str, str] = field(default_factory=dict)  # type noun → kind
     verbs: set[str] = field(default_factory=set)
     blockers: dict[str, set[str]] = field(default_factory=lambda: {s: set() for s in SCOPES})
-    _compiled: Optional[_Compiled] = field(default=None, repr=False, compare=False)
+    _compiled: _Compiled | None = field(default=None, repr=False, compare=False)
 
     # ----------------------------------------------------------------- rows
 
     @classmethod
-    def default(cls) -> "BrandFinder":
+    def default(cls) -> BrandFinder:
         """The packaged vocabularies (``rules/brands.jsonl``, ``brand_nouns.tsv``, ``brand_verbs.tsv``, ``brand_blockers.tsv``)."""
         return cls.from_rows(default_rows())
 
     @classmethod
-    def from_rows(cls, rows: Iterable[dict[str, Any]]) -> "BrandFinder":
+    def from_rows(cls, rows: Iterable[dict[str, Any]]) -> BrandFinder:
         finder = cls()
         finder.add(rows)
         return finder
@@ -205,12 +232,12 @@ class BrandFinder:
                     rf"(?P<base>{_alternation(self.known) or '(?!)'})"
                     rf"(?:·(?P<sub>{name_char}{{1,16}}))?"
                 ),
-                head=regex.compile(rf"(?P<de>的)?(?P<mod>{_MODIFIER_CHAR}{{0,{_MAX_MODIFIER}}}?)(?P<noun>{nouns})"),
-                verb_before=regex.compile(rf"(?:{_alternation(self.verbs) or '(?!)'})了?$"),
+                head=regex.compile(rf"(?P<de>{_DE})?(?P<mod>{_MODIFIER_CHAR}{{0,{_LIMITS['max_modifier']}}}?)(?P<noun>{nouns})"),
+                verb_before=regex.compile(rf"(?:{_alternation(self.verbs) or '(?!)'})(?:{_PERFECTIVE})?$"),
                 brand_before=regex.compile(rf"(?:{brand_nouns})$"),
                 noun=regex.compile(nouns),
                 self_naming=regex.compile(rf"(?P<noun>{self_naming})$"),
-                catch_head=regex.compile(rf"的?(?:{_alternation(self.blockers['head']) or '(?!)'})"),
+                catch_head=regex.compile(rf"(?:{_DE})?(?:{_alternation(self.blockers['head']) or '(?!)'})"),
                 studio=regex.compile(rf"(?P<run>\p{{Han}}{{1,{_MAX_STUDIO_RUN}}}?)(?P<noun>{studios})"),
                 studio_noun=stdre.compile(rf"(?=({studios}))"),
                 boundary=regex.compile(_alternation(self.blockers["boundary"] | self.verbs) or r"(?!)"),
@@ -235,7 +262,7 @@ class BrandFinder:
         hits += [h for h in self._known_hits(text) if not any(accepted[h.start:h.end])]
         hits += [h for h in self._studio_hits(text) if not any(quoted[h.start:h.end])]
         unique = {(h.start, h.end, h.entity.name): h for h in hits}
-        return sorted(unique.values(), key=lambda h: (h.start, h.end))
+        return _with_umbrellas(sorted(unique.values(), key=lambda h: (h.start, h.end)))
 
     def _quoted_hits(self, text: str, quotes: list[_Quote], quoted: bytearray, accepted: bytearray) -> list[Hit]:
         """Brands among quotes, marking what the quotes and the brands cover."""
@@ -251,52 +278,57 @@ class BrandFinder:
     def _judge_run(self, text: str, run: list[_Quote]) -> list[Hit]:
         """Decide a run of adjacent quotes together: they share the context before and after."""
         re = self._re
-        before = text[max(0, run[0].start - 8):run[0].start].rpartition("\n")[2]
+        line_start = text.rfind("\n", 0, run[0].start) + 1
+        before = text[max(line_start, run[0].start - 8):run[0].start]
         category = _CATEGORY_BEFORE.search(before) is not None  # “A”“B”等“金招牌”, “A”…4个“一件事”
         after = run[-1].end
-        head_at = after + text.startswith("等", after)
+        head_at = after + (m.end() - m.start() if (m := _CATEGORY_AFTER.match(text, after)) else 0)
         tail = _COUNT.match(text, head_at)
         head_at = tail.end() if tail else head_at
-        category_name = None
+        family_name = None
         if (label_end := _quote_end(text, head_at)) is not None:  # 等“渝事好商量”子品牌
-            category_name, head_at = canonical(text[head_at:label_end]), label_end
+            family_name, head_at = canonical(text[head_at:label_end]), label_end
         head = re.head.match(text, head_at)
         if head and not self._heads(text, head):
             head = None
         noun_kind = self.nouns[head["noun"]] if head else None
-        parent_from_list = category_name if head and head["noun"].endswith("子品牌") and category_name in self.known else None
+        parent_from_family = family_name if head and head["noun"] in _FAMILY_NOUNS and family_name else None
         verb = re.verb_before.search(before) is not None
+        recurring = _RECURRING.search(text, max(line_start, run[0].start - _LIMITS["recurring_window"]), run[0].start) is not None
         appositive = re.brand_before.search(before) is not None
-        catch = re.catch_head.match(text, after) is not None or text.startswith("的", after)
+        catch = re.catch_head.match(text, after) is not None or _DE_AFTER.match(text, after) is not None
         hits = []
         for q in run:
             name = canonical(text[q.start + 1:q.end - 1])
             known = self._known_of(name)
+            self_named = None if self._phrase_like(name) else re.self_naming.search(name)
             if known is not None:
                 kind, parent = known
-            elif category or not self._name_shaped(name):
+                rule = "brand:known" if parent is None else "brand:sub_brand"
+            elif category or not self._name_shaped(name) or tail is not None and len(run) == 1:
                 continue
-            elif tail is not None and len(run) == 1:  # “A、B、C”五大行动: an enumeration, not a name
-                continue
+            elif self_named and self.nouns[self_named["noun"]] == "studio" and name not in self.nouns:
+                kind, parent, rule = "studio", None, "brand:self_named"  # “特色委员工作室”等平台: its own noun decides
             elif head is not None or appositive:
-                kind, parent = noun_kind or "brand", parent_from_list
+                kind, parent = noun_kind or "brand", parent_from_family
+                rule = "brand:type_noun" if head is not None else "brand:brand_noun"
             elif "·" in name.strip("·"):
-                kind, parent = "other", None
-            elif not self._phrase_like(name) and (m := re.self_naming.search(name)) and len(name) - len(m["noun"]) >= 2:
-                kind, parent = self.nouns[m["noun"]], None
-            elif (verb and not catch and len(name) >= 3 and not _NUMERAL_START.match(name)
+                kind, parent, rule = "other", None, "brand:dotted"
+            elif self_named and len(name) - len(self_named["noun"]) >= _LIMITS["min_self_named_stem"]:
+                kind, parent, rule = self.nouns[self_named["noun"]], None, "brand:self_named"
+            elif ((verb or recurring) and not catch and len(name) >= _LIMITS["min_verb_name"] and not _NUMERAL_START.match(name)
                   and name not in self.nouns and not self._phrase_like(name)):
-                kind, parent = "other", None
+                kind, parent, rule = ("other", None, "brand:verb") if verb else ("campaign", None, "brand:recurring")
             else:
                 continue
             if kind == "studio":
                 name = self._studio_name(name)
                 if not name:
                     continue
-            hits.append(Hit(q.start, q.end, Brand(name=name, parent=parent, kind=kind, text=text[q.start:q.end])))
+            hits.append(Hit(q.start, q.end, Brand(name=name, parent=parent, kind=kind, text=text[q.start:q.end], rule=rule)))
         return hits
 
-    def _known_of(self, name: str) -> Optional[tuple[str, Optional[str]]]:
+    def _known_of(self, name: str) -> tuple[str, str | None] | None:
         """(kind, parent) of a known brand or of a sub-brand ``known·X``."""
         if name in self.known:
             return self.known[name]
@@ -319,7 +351,7 @@ class BrandFinder:
         no catch-phrase head inside it (“大综合一体化”城市综合治理体制机制), and the noun not
         the appositive of a next quote (“土特产”贴上市级公用品牌“巴味渝珍”)."""
         mod = head["mod"]
-        if len(mod) > (_MAX_MODIFIER_DE if head["de"] else _MAX_MODIFIER) or self._re.catch_head.search(mod):
+        if len(mod) > _LIMITS["max_modifier_de" if head["de"] else "max_modifier"] or self._re.catch_head.search(mod):
             return False
         return not (mod and text.startswith("“", head.end()))
 
@@ -336,24 +368,27 @@ class BrandFinder:
         for m in self._re.known.finditer(text):
             base, end = m["base"], m.end("base")
             kind, parent = self.known[base]
-            name = base
+            name, rule = base, "brand:known"
             if m["sub"]:  # 渝事好商量·委员进小院协商平台: the sub-name ends where its type noun starts
                 nouns = list(self._re.noun.finditer(m["sub"], overlapped=True))
                 cut = min((n.start() for n in nouns if n.end() == max(x.end() for x in nouns)), default=len(m["sub"]))
                 if cut:
-                    name, parent, end = f"{base}·{m['sub'][:cut]}", base, m.start("sub") + cut
-            yield Hit(m.start(), end, Brand(name=name, parent=parent, kind=kind, text=text[m.start():end]))
+                    name, parent, end, rule = f"{base}·{m['sub'][:cut]}", base, m.start("sub") + cut, "brand:sub_brand"
+            yield Hit(m.start(), end, Brand(name=name, parent=parent, kind=kind, text=text[m.start():end], rule=rule))
 
     def _studio_hits(self, text: str) -> Iterator[Hit]:
-        """Unquoted ``X委员工作室``: X from the last boundary word on, if proper (not generic)."""
+        """Unquoted ``X委员工作室``: X from the last boundary word on, if proper (not generic).
+
+        A run right after a closing quote describes the quoted name (“小院茶馆”商量工作室: the name is 小院茶馆).
+        """
         re = self._re
         for run_start, noun_start, end in _studio_matches(text, re.studio_noun):
             run = text[run_start:noun_start]
             cut = max((b.end() for b in re.boundary.finditer(run)), default=0)
-            name = run[cut:]
-            if 2 <= len(name) <= 8 and not re.generic.search(name) and not _NUMERAL_START.match(name):
-                start = run_start + cut
-                yield Hit(start, end, Brand(name=name, kind="studio", text=text[start:end]))
+            name, start = run[cut:], run_start + cut
+            if (_LIMITS["min_studio_name"] <= len(name) <= _LIMITS["max_studio_name"] and not re.generic.search(name)
+                    and not _NUMERAL_START.match(name) and text[start - 1:start] not in _CLOSING_QUOTES):
+                yield Hit(start, end, Brand(name=name, kind="studio", text=text[start:end], rule="brand:unquoted_studio"))
 
 
 def default_rows() -> list[dict[str, Any]]:
@@ -364,10 +399,20 @@ def default_rows() -> list[dict[str, Any]]:
         row = json.loads(line) if line.strip() else None
         if row and "#" not in row:
             rows.append({"type": "brand", **row})
-    rows += [{"type": "brand", "noun": noun, "kind": kind} for noun, kind in _read_lines("brand_nouns.tsv")]
-    rows += [{"type": "brand", "verb": fields[0]} for fields in _read_lines("brand_verbs.tsv")]
-    rows += [{"type": "brand", "blocker": word, "scope": scope} for word, scope in _read_lines("brand_blockers.tsv")]
+    rows += [{"type": "brand", **row} for row in packaged_table("brand_nouns.tsv", ("noun", "kind"))]
+    rows += [{"type": "brand", **row} for row in packaged_table("brand_verbs.tsv", ("verb",))]
+    rows += [{"type": "brand", **row} for row in packaged_table("brand_blockers.tsv", ("blocker", "scope"))]
     return rows
+
+
+def _with_umbrellas(hits: list[Hit]) -> list[Hit]:
+    """``X·Y`` whose X is a brand of the same text gets parent X (and X's kind), whatever the umbrella."""
+    umbrellas = {h.entity.name: h.entity.kind for h in hits if "·" not in h.entity.name}
+    for h in hits:
+        base, dot, sub = h.entity.name.partition("·")
+        if dot and sub and h.entity.parent is None and base in umbrellas:
+            h.entity.parent, h.entity.kind, h.entity.rule = base, umbrellas[base], "brand:sub_brand"
+    return hits
 
 
 def _studio_matches(text: str, nouns: stdre.Pattern) -> Iterator[tuple[int, int, int]]:
@@ -401,7 +446,7 @@ def _double_quotes(text: str, start: int, end: int) -> list[_Quote]:
     used: set[int] = set()
     quotes: list[_Quote] = []
     for proper in (True, False):
-        for a, b in zip(marks, marks[1:]):
+        for a, b in pairwise(marks):
             if a in used or b in used:
                 continue
             if proper:
@@ -415,7 +460,7 @@ def _double_quotes(text: str, start: int, end: int) -> list[_Quote]:
     return sorted(quotes, key=lambda q: q.start)
 
 
-def _quote_end(text: str, pos: int) -> Optional[int]:
+def _quote_end(text: str, pos: int) -> int | None:
     """End of a short quote opening at ``pos`` on the same line, if one does."""
     if not text.startswith("“", pos):
         return None

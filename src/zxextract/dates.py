@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
-
-from pydantic import Field
+from typing import Any, Literal
 
 import regex
+from pydantic import Field
 
-from .numerals import parse_chinese
 from .finder import ArticleContext, RowFinder
+from .numerals import parse_chinese
 from .records import Date, Hit
-from .ruleset import RuleRow
+from .ruleset import RuleRow, packaged_table
 
 RULE_TYPE = "date"  # the ``type`` of rules rows this finder takes
 
@@ -34,9 +33,29 @@ class DateRow(RuleRow):
 
 
 ROW_MODELS: dict[str, type[RuleRow]] = {RULE_TYPE: DateRow}
-# Relative year words before a month and their offset from the reference year.
-_DEFAULT_ROWS = tuple({"type": RULE_TYPE, "word": w, "years": y} for w, y in (("前年", -2), ("去年", -1), ("今年", 0), ("明年", 1)))
-_MONTH_DAY = r"(?P<month>1[0-2]|0?[1-9])月(?:(?P<day>3[01]|[12]\d|0?[1-9])[日号])?"
+
+
+class DateWordRow(RuleRow):
+    """A word of ``rules/date_words.tsv``: its ``role`` and, for relative years, the offset ``years``."""
+
+    word: str = Field(min_length=1)
+    role: Literal["relative", "suffix", "range", "duration", "not_before_day", "not_before_month"]
+    years: str = ""
+
+
+def _words(role: str) -> list[dict[str, str]]:
+    return [row for row in packaged_table("date_words.tsv", model=DateWordRow) if row["role"] == role]
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(regex.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))) or "(?!)"
+
+
+_DEFAULT_ROWS = tuple({"type": RULE_TYPE, "word": r["word"], "years": int(r["years"])} for r in _words("relative"))
+_RANGE = _alternation(r["word"] for r in _words("range"))
+_DAY = r"3[01]|[12]\d|0?[1-9]"
+# A day takes 日/号, or none when a range's second day follows (7月13至15日).
+_MONTH_DAY = rf"(?P<month>1[0-2]|0?[1-9])月(?:(?P<day>{_DAY})(?:[日号]|(?=(?:{_RANGE})(?:{_DAY})[日号])))?"
 _CN_MONTH_DAY = (
     r"(?P<cnmonth>十[一二]?|[一二三四五六七八九])月"
     r"(?:(?P<cnday>三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])日)?"
@@ -46,9 +65,13 @@ _YEAR = (
     r"(?:(?<![\d.])(?P<year>1[89]\d\d|20\d\d)|(?<![零〇一二三四五六七八九])(?P<cnyear>[零〇一二三四五六七八九]{4}))年"
     rf"(?:{_MONTH_DAY}|{_CN_MONTH_DAY})?"
 )
-# The second day of a range (8月22日至24日), which takes its month from the first.
-_DAY_RANGE = regex.compile(r"[至到—\-~～](?P<day>3[01]|[12]\d|0?[1-9])[日号]")
-_SUFFIX = regex.compile(r"份|底|初|末|中旬|上旬|下旬")
+# A day on its own (20日): not after a digit, a month or a decimal point, not a span (5日内).
+_NOT_BEFORE_DAY = regex.escape("".join(r["word"] for r in _words("not_before_day")))
+_NOT_BEFORE_MONTH = regex.escape("".join(r["word"] for r in _words("not_before_month")))
+_BARE_DAY = rf"(?<![\d.月{_NOT_BEFORE_DAY}])(?P<bareday>{_DAY})日(?!{_alternation(r['word'] for r in _words('duration'))})"
+# The second day of a range (8月22日至24日), which takes its year and month from the first.
+_DAY_RANGE = regex.compile(rf"(?:{_RANGE})(?P<day>{_DAY})[日号]")
+_SUFFIX = regex.compile(_alternation(r["word"] for r in _words("suffix")))
 
 
 class DateFinder(RowFinder):
@@ -76,7 +99,7 @@ class DateFinder(RowFinder):
         first = regex.escape("".join(sorted({w[0] for w in self._relative})))
         self._pattern = regex.compile(
             rf"(?=[《\d零〇一二三四五六七八九{first}])"  # cheap first-character test: 10x faster scanning
-            rf"(?:{_TITLE}|{_YEAR}|(?P<rel>{words})?(?<![\d.个]){_MONTH_DAY})"
+            rf"(?:{_TITLE}|{_YEAR}|(?P<rel>{words})?(?<![\d.{_NOT_BEFORE_MONTH}]){_MONTH_DAY}|{_BARE_DAY})"
         )
 
     def find(self, text: str, context: ArticleContext | None = None) -> list[Hit]:
@@ -86,20 +109,23 @@ class DateFinder(RowFinder):
         """
         reference_date = context.reference_date if context else None
         hits: list[Hit] = []
+        taken = 0  # end of a range's second day, which the scan must not read again as a bare day
         for match in self._pattern.finditer(text):
-            if match["title"]:
+            if match["title"] or match.start() < taken:
                 continue
             year = self._year(match, reference_date)
-            month, day = _int(match["month"] or match["cnmonth"]), _int(match["day"] or match["cnday"])
+            month, day = _int(match["month"] or match["cnmonth"]), _int(match["day"] or match["cnday"] or match["bareday"])
             end = match.end()
             suffix = _SUFFIX.match(text, end)
             if suffix and month is not None and day is None:
                 end = suffix.end()
-            hits.append(Hit(match.start(), end, Date(year, month, day, text=text[match.start() : end])))
+            hits.append(Hit(match.start(), end, Date(year, month, day, text=text[match.start() : end], rule=_rule(match))))
             second = _DAY_RANGE.match(text, end) if day is not None else None
             if second:
                 start = second.start("day")
-                hits.append(Hit(start, second.end(), Date(year, month, int(second["day"]), text=text[start : second.end()])))
+                second_day = Date(year, month, int(second["day"]), text=text[start : second.end()], rule="date:range")
+                hits.append(Hit(start, second.end(), second_day))
+                taken = second.end()
         return hits
 
     def _year(self, match: regex.Match[str], reference_date: datetime.date | None) -> int | None:
@@ -111,6 +137,15 @@ class DateFinder(RowFinder):
         if match["rel"] and reference_date is not None:
             return reference_date.year + self._relative[match["rel"]]
         return None
+
+
+def _rule(match: regex.Match[str]) -> str:
+    """``date:ymd`` with a written year, ``date:relative`` after 今年/去年, ``date:md``, or ``date:day`` (20日)."""
+    if match["year"] or match["cnyear"]:
+        return "date:ymd"
+    if match["rel"]:
+        return "date:relative"
+    return "date:day" if match["bareday"] else "date:md"
 
 
 def _int(numeral: str | None) -> int | None:

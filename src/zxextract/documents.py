@@ -66,7 +66,7 @@ class DocumentFinder(RowFinder):
         for match in _TITLE.finditer(text):
             title = _SPACE.sub("", match["title"])
             if title:
-                hits.append(Hit(match.start(), match.end(), Document(title=title, kind=self.kind(title), text=match.group())))
+                hits.append(Hit(match.start(), match.end(), Document(title=title, kind=self.kind(title), text=match.group(), rule="document:title")))
         return hits
 
     def kind(self, title: str) -> str:

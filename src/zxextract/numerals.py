@@ -24,8 +24,8 @@ _DROP_HEDGES = str.maketrans("", "", "".join(HEDGES))
 # Building blocks for callers that look for numerals in running text.
 ARABIC_PATTERN = r"\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?"
 CHINESE_PATTERN = r"[零〇一二两三四五六七八九十百千万亿]+"
-# 几 after 前/这/那/近/后/哪 is deictic (前几天, 这几年), not a count.
-VAGUE_PATTERN = r"[数几][十百千万]+|[十百千万]+几|(?<![前这那近后哪])几"
+# 几 after 前/这/那/后/哪 is deictic (前几天, 这几年), not a count; 近几年 is a vague count (SCHEMA).
+VAGUE_PATTERN = r"[数几][十百千万]+|[十百千万]+几|(?<![前这那后哪])几"
 # A numeral: Arabic with optional hedge and multipliers (lazy, so ``5千米`` keeps 千米 as the unit),
 # Chinese (optionally ``十余万``), or vague.
 NUMBER_PATTERN = (

@@ -17,10 +17,10 @@ from typing import Any, Literal
 import regex
 from pydantic import Field
 
-from .numerals import HEDGES, NUMBER_PATTERN, parse_number
 from .finder import ArticleContext, RowFinder, packaged_rows
+from .numerals import HEDGES, NUMBER_PATTERN, parse_number
 from .records import Hit, Quantity
-from .ruleset import RuleRow
+from .ruleset import RuleRow, packaged_table
 
 RULE_TYPE = "unit"  # the ``type`` of rules rows this finder takes
 NOT_A_UNIT = "-"
@@ -38,16 +38,39 @@ class UnitRow(RuleRow):
 
 ROW_MODELS: dict[str, type[RuleRow]] = {RULE_TYPE: UnitRow}
 
-# Qualifiers printed before the number, longest first, mapped to the forms SCHEMA.md lists.
-_BEFORE = {
-    "超过": "超", "达到": "达", "共计": "共", "累计": "累计", "大约": "约", "将近": "近", "接近": "近",
-    "多达": "达", "高达": "达", "约": "约", "近": "近", "超": "超", "达": "达", "共": "共", "逾": "超",
-}
-_AFTER = ("左右", "以上", "以下", "以内")
-# 共/累计 earlier in the clause also qualify its first quantity (全区共安排重大项目198项);
-# 共 inside a word (公共, 共同, 共享 ...) does not.
-_CLAUSE_QUALIFIER = regex.compile(r"累计|共计|合计|总计|(?<![公中])共(?![同享建治产青识赢商谋筑促育富鸣振融进])")
-_CLAUSE_CANONICAL = {"累计": "累计", "共计": "共", "合计": "共", "总计": "共", "共": "共"}
+
+
+class QuantityWordRow(RuleRow):
+    """A word of ``rules/quantity_words.tsv``: its ``role`` around a number and, for qualifiers, the canonical ``value``."""
+
+    word: str = Field(min_length=1)
+    role: Literal[
+        "before", "after", "clause", "not_clause", "article", "session", "session_unit", "holding",
+        "clock", "clock_unit", "place", "place_counter", "perfective", "ordinal",
+        "magnitude_before", "range", "scale_unit", "year_unit",
+    ]
+    value: str = ""
+
+
+@lru_cache(maxsize=1)
+def _words() -> dict[str, dict[str, str]]:
+    """role → {word: value} from ``rules/quantity_words.tsv``."""
+    table: dict[str, dict[str, str]] = {}
+    for row in packaged_table("quantity_words.tsv", model=QuantityWordRow):
+        table.setdefault(row["role"], {})[row["word"]] = row.get("value", "")
+    return table
+
+
+def _longest_first(words: Iterable[str]) -> str:
+    return "|".join(regex.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))) or "(?!)"
+
+
+_WORDS = _words()
+_BEFORE = _WORDS["before"]
+_AFTER = tuple(_WORDS["after"])
+_CLAUSE = _WORDS["clause"]
+# A clause qualifier, or a word that merely holds its characters (公共, 共同): the word wins by starting first or being longer.
+_CLAUSE_WORDS = regex.compile(_longest_first({*_CLAUSE, *_WORDS["not_clause"]}))
 _CLAUSE_END = regex.compile(r"[，,。；;！!？?：:\n]")
 # Short quotes without sentence punctuation are names or terms (“30市州区县”, “六个新高地”).
 _NAME_QUOTE = regex.compile(r"“[^“”\n，,。；;！!？?]{1,30}”|‘[^‘’\n，,。；;！!？?]{1,30}’")
@@ -55,14 +78,22 @@ _BOOK_TITLE = regex.compile(r"《[^《》\n]*》")
 _YEAR = regex.compile(r"-?(?:1[89]\d\d|20\d\d|[零〇一二三四五六七八九]{4})")
 _MAGNITUDES = frozenset("十百千万亿")
 _IDIOM_NEXT = frozenset("百千万")
-_ARTICLES = frozenset({"一", "二"})
+_ARTICLES = frozenset(_WORDS["article"])
+_SESSION_AFTER = regex.compile(_longest_first(_WORDS["session"]))
+_HOLDING_BEFORE = regex.compile(rf"(?:{_longest_first(_WORDS['holding'])})(?:{_longest_first(_WORDS['perfective'])})?$")
+_ORDINAL = regex.escape("".join(_WORDS["ordinal"]))
+_RANGE = _longest_first(_WORDS["range"])
+_MAGNITUDE_BEFORE = _longest_first(_WORDS["magnitude_before"])
+_CLOCK_BEFORE = regex.compile(rf"(?:{_longest_first(_WORDS['clock'])})$")
+_PLACE_AFTER = regex.compile(_longest_first(_WORDS["place"]))
+_CONTEXT = 8  # characters looked at before a number for a holding verb or a clock word
 
 _NUMERAL_CHARS = "数几零〇一二两三四五六七八九十百千万亿"
 # A numeral that does not continue another one (1,200 / 十九) nor follow 第 or 届 (ordinals:
 # 第四季度, 十一届三次会议); Arabic ones may carry the minus of -200°C.
 _NUMBER = (
-    r"(?:(?<![\dA-Za-z第届]|\d[.,])(?:(?<![\dA-Za-z.])-)?(?=\d)"
-    rf"|(?<![{_NUMERAL_CHARS}第届])(?=[{_NUMERAL_CHARS}]))"
+    rf"(?:(?<![\dA-Za-z{_ORDINAL}]|\d[.,])(?:(?<![\dA-Za-z.])-)?(?=\d)"
+    rf"|(?<![{_NUMERAL_CHARS}{_ORDINAL}])(?=[{_NUMERAL_CHARS}]))"
     rf"(?:{NUMBER_PATTERN})"
 )
 
@@ -97,13 +128,13 @@ class QuantityFinder(RowFinder):
     def _compile(self) -> None:
         """One regex for the current unit table (longest surface first)."""
         units = "|".join(regex.escape(s) for s in sorted(self._units, key=len, reverse=True)) or "(?!)"
-        before = "|".join(sorted(_BEFORE, key=len, reverse=True))
-        first = regex.escape("".join(sorted({word[0] for word in _BEFORE} | set("上" + _NUMERAL_CHARS))))
+        before = _longest_first(_BEFORE)
+        first = regex.escape("".join(sorted({word[0] for word in (*_BEFORE, *_WORDS["magnitude_before"])} | set(_NUMERAL_CHARS))))
         self._pattern = regex.compile(
             rf"(?=[{first}\d-])"  # cheap first-character test before the full pattern
-            rf"(?P<before>{before}|上(?=[百千万亿]))?"
+            rf"(?P<before>{before}|(?:{_MAGNITUDE_BEFORE})(?=[百千万亿]))?"
             rf"(?P<n1>{_NUMBER})"
-            rf"(?:(?P<u1>{units})?[至到\-~～—](?P<n2>{_NUMBER}))?"
+            rf"(?:(?P<u1>{units})?(?:{_RANGE})(?P<n2>{_NUMBER}))?"
             rf"(?P<hedge>[余多])?"
             rf"(?P<unit>(?(u1)(?P=u1)|(?:{units})))"  # 3个至5个 is a range, 3个至5名 two counts
             rf"(?P<after>{'|'.join(_AFTER)})?"
@@ -150,11 +181,11 @@ class QuantityFinder(RowFinder):
         numerals = [n for n in (n1, n2) if n]
         if after == NUMERALS_ARABIC and not all(n.lstrip("-")[0].isdigit() for n in numerals):
             return None
-        if unit == "年" and any(_YEAR.fullmatch(n) for n in numerals):
+        if unit in _WORDS["year_unit"] and any(_YEAR.fullmatch(n) for n in numerals):
             return None  # 2023年 is a date
         if not n2 and n1 in _ARTICLES:
             return None  # 一场, 一个: an article, not a count
-        if _is_set_phrase(n1, unit, text, n1_start, unit_end):
+        if _is_set_phrase(n1, unit, text, n1_start, unit_end) or _is_name_or_ordinal(groups, text, n1_start, unit_end):
             return None
         try:
             values = [_signed_value(n) for n in numerals]
@@ -163,7 +194,13 @@ class QuantityFinder(RowFinder):
         inner = next((ch for ch in n1 if ch in HEDGES), None)  # 400余万吨
         before = _BEFORE.get(groups["before"], groups["before"])
         qualifier = groups["hedge"] or inner or groups["after"] or before
-        return Quantity(value=values[0], value_max=values[1] if len(values) > 1 else None, unit=unit, qualifier=qualifier)
+        if n2:
+            rule = "quantity:range"
+        elif values[0] is None:
+            rule = "quantity:vague"
+        else:
+            rule = "quantity:arabic" if n1.lstrip("-")[0].isdigit() else "quantity:chinese"
+        return Quantity(value=values[0], value_max=values[1] if len(values) > 1 else None, unit=unit, qualifier=qualifier, rule=rule)
 
 
 def _signed_value(numeral: str) -> float | None:
@@ -179,7 +216,20 @@ def _is_set_phrase(numeral: str, unit: str, text: str, start: int, unit_end: int
     if not set(numeral) <= _MAGNITUDES:
         return False
     paired = (unit_end < len(text) and text[unit_end] in _IDIOM_NEXT) or (start >= 2 and text[start - 2] in _IDIOM_NEXT)
-    return unit == "级" or paired
+    return unit in _WORDS["scale_unit"] or paired
+
+
+def _is_name_or_ordinal(groups: dict[str, str | None], text: str, start: int, unit_end: int) -> bool:
+    """A session number (四次会议, unless held: 召开三次会议), a clock time (下午3点, 3点30分),
+    or a place name made of a numeral and a measure character (三台县, but 三个村)."""
+    surface, before = groups["unit"] or "", text[max(0, start - _CONTEXT):start]
+    if surface in _WORDS["session_unit"] and _SESSION_AFTER.match(text, unit_end):
+        return _HOLDING_BEFORE.search(before) is None
+    if surface in _WORDS["clock_unit"]:
+        return _CLOCK_BEFORE.search(before) is not None or text[unit_end:unit_end + 1].isdigit()
+    chinese = not (groups["n1"] or "0").lstrip("-")[0].isdigit()
+    return (chinese and len(surface) == 1 and surface not in _WORDS["place_counter"]
+            and _PLACE_AFTER.match(text, unit_end) is not None)
 
 
 def _masked(text: str) -> bytearray:
@@ -197,6 +247,6 @@ def _clause_qualifier(text: str, clause_start: int, number_start: int) -> str | 
     for end in _CLAUSE_END.finditer(text, clause_start, number_start):
         window_start = end.end()
     found = None
-    for m in _CLAUSE_QUALIFIER.finditer(text, window_start, number_start):
+    for m in _CLAUSE_WORDS.finditer(text, window_start, number_start):
         found = m.group()
-    return None if found is None else _CLAUSE_CANONICAL[found]
+    return _CLAUSE.get(found) if found else None
