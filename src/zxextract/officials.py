@@ -194,6 +194,8 @@ class OfficialFinder:
         self._top = {s for s, r in ranked.items() if r <= common_rank}
         self._common = self._top | {c for c, n in opened.items() if n >= common_count}
         self._names = _NameModel.build(self._rows["names"], thresholds)
+        # Characters that open more names than words: a word after them is a given name (尚祖国), not a phrase (有项目).
+        self._name_openers = frozenset(r["char"] for r in self._rows["names"] if int(r["surname"]) >= int(r["word_start"]))
         self._words = frozenset(r["word"] for r in self._rows["words"])
         self._follow = tuple(sorted(context.get("follow", ()), key=len, reverse=True))
         self._verbs = tuple(w for w in self._follow if len(w) > 1)  # a name never starts with ``呼吁``, ``表示``
@@ -563,11 +565,14 @@ class OfficialFinder:
     def _is_word(self, name: str, strict: bool = False) -> bool:
         """Whether a candidate name is a common word (``通过``), or, after a surname outside the most common
         ones or with nothing after it that ends it (``strict``), opens with one (``满意度``) or has one as its given
-        name (``有项目``); ``郑和顺等`` stays a name."""
+        name (``有项目``, but not after a character that opens more names than words: ``尚祖国``);
+        ``郑和顺等`` stays a name."""
         if name in self._words:
             return True
         # ``strict`` (nothing after the name ends it: ``万家灯火``, ``安全生产``): even after a common surname.
-        return len(name) == 3 and (strict or name[0] not in self._top) and (name[:2] in self._words or name[1:] in self._words)
+        if len(name) != 3 or not (strict or name[0] not in self._top):
+            return False
+        return name[:2] in self._words or (name[1:] in self._words and (strict or name[0] not in self._name_openers))
 
     def _follows(self, text: str, e: int) -> float:
         """How well the text at ``e`` marks the end of a name: punctuation 3, a following word 2 (2.5 when it
