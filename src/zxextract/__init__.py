@@ -1,9 +1,9 @@
 """zxextract: typed records from OCR pages of Chinese CPPCC (政协) newspapers.
 
-    >>> import zxextract
-    >>> articles = zxextract.parse(page_text)          # list[Article]
-    >>> extractor = zxextract.load(segmenter="char")    # load once, parse many
-    >>> zxextract.to_frame(articles, "officials")       # a pandas DataFrame (the pandas extra)
+>>> import zxextract
+>>> articles = zxextract.parse(page_text)          # list[Article]
+>>> extractor = zxextract.load(segmenter="char")    # load once, parse many
+>>> zxextract.to_frame(articles, "officials")       # a pandas DataFrame (the pandas extra)
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def __getattr__(name: str) -> Any:
 
 
 @lru_cache(maxsize=1)
-def _default_extractor() -> "Extractor":
+def _default_extractor() -> Extractor:
     from .extractor import load
 
     return load()

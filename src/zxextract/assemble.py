@@ -42,9 +42,9 @@ def build_articles(doc: Doc, doc_id: str) -> list[Article]:
     for view in articles(doc):
         info = view.info
 
-        def records(key: str, cls: type) -> list[Any]:
+        def records(key: str, cls: type, index: int = view.index) -> list[Any]:
             out = []
-            for start, end, fields in sorted(by_article.get((key, view.index), []), key=lambda found: found[0]):
+            for start, end, fields in sorted(by_article.get((key, index), []), key=lambda hit: hit[0]):
                 record = cls(**fields)
                 record.text = text[start:end]
                 record.span = norm.raw_span(start, end)

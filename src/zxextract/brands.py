@@ -69,7 +69,9 @@ class BrandWordRow(RuleRow):
     """A word of ``rules/brand_words.tsv`` and its role around quotes."""
 
     word: str
-    role: Literal["joiner", "count", "category", "modifier_stop", "de", "perfective", "self_naming", "family", "recurring", "holding"]
+    role: Literal[
+        "joiner", "count", "category", "modifier_stop", "de", "perfective", "self_naming", "family", "recurring", "holding"
+    ]
 
 
 class BrandLimitRow(RuleRow):
@@ -241,7 +243,9 @@ class BrandFinder:
                 studio=regex.compile(rf"(?P<run>\p{{Han}}{{1,{_MAX_STUDIO_RUN}}}?)(?P<noun>{studios})"),
                 studio_noun=stdre.compile(rf"(?=({studios}))"),
                 boundary=regex.compile(_alternation(self.blockers["boundary"] | self.verbs) or r"(?!)"),
-                verb_start=regex.compile(_alternation(self.verbs | {w for w in self.blockers["boundary"] if len(w) > 1}) or r"(?!)"),
+                verb_start=regex.compile(
+                    _alternation(self.verbs | {w for w in self.blockers["boundary"] if len(w) > 1}) or r"(?!)"
+                ),
                 generic=regex.compile(_alternation(self.blockers["generic"]) or r"(?!)"),
             )
         return self._compiled
@@ -257,10 +261,10 @@ class BrandFinder:
         for para in text.split("\n"):
             hits += self._quoted_hits(text, _double_quotes(text, pos, pos + len(para)), quoted, accepted)
             pos += len(para) + 1
-        singles = [_Quote(m.start(), m.end()) for m in _SINGLE_PAIR.finditer(text) if not all(accepted[m.start():m.end()])]
+        singles = [_Quote(m.start(), m.end()) for m in _SINGLE_PAIR.finditer(text) if not all(accepted[m.start() : m.end()])]
         hits += self._quoted_hits(text, singles, quoted, accepted)
-        hits += [h for h in self._known_hits(text) if not any(accepted[h.start:h.end])]
-        hits += [h for h in self._studio_hits(text) if not any(quoted[h.start:h.end])]
+        hits += [h for h in self._known_hits(text) if not any(accepted[h.start : h.end])]
+        hits += [h for h in self._studio_hits(text) if not any(quoted[h.start : h.end])]
         unique = {(h.start, h.end, h.entity.name): h for h in hits}
         return _with_umbrellas(sorted(unique.values(), key=lambda h: (h.start, h.end)))
 
@@ -268,18 +272,18 @@ class BrandFinder:
         """Brands among quotes, marking what the quotes and the brands cover."""
         hits: list[Hit] = []
         for q in quotes:
-            quoted[q.start:q.end] = b"\x01" * (q.end - q.start)
+            quoted[q.start : q.end] = b"\x01" * (q.end - q.start)
         for run in _runs(text, quotes):
             hits += self._judge_run(text, run)
         for h in hits:
-            accepted[h.start:h.end] = b"\x01" * (h.end - h.start)
+            accepted[h.start : h.end] = b"\x01" * (h.end - h.start)
         return hits
 
     def _judge_run(self, text: str, run: list[_Quote]) -> list[Hit]:
         """Decide a run of adjacent quotes together: they share the context before and after."""
         re = self._re
         line_start = text.rfind("\n", 0, run[0].start) + 1
-        before = text[max(line_start, run[0].start - 8):run[0].start]
+        before = text[max(line_start, run[0].start - 8) : run[0].start]
         category = _CATEGORY_BEFORE.search(before) is not None  # “A”“B”等“金招牌”, “A”…4个“一件事”
         after = run[-1].end
         head_at = after + (m.end() - m.start() if (m := _CATEGORY_AFTER.match(text, after)) else 0)
@@ -299,7 +303,7 @@ class BrandFinder:
         catch = re.catch_head.match(text, after) is not None or _DE_AFTER.match(text, after) is not None
         hits = []
         for q in run:
-            name = canonical(text[q.start + 1:q.end - 1])
+            name = canonical(text[q.start + 1 : q.end - 1])
             known = self._known_of(name)
             self_named = None if self._phrase_like(name) else re.self_naming.search(name)
             if known is not None:
@@ -316,8 +320,14 @@ class BrandFinder:
                 kind, parent, rule = "other", None, "brand:dotted"
             elif self_named and len(name) - len(self_named["noun"]) >= _LIMITS["min_self_named_stem"]:
                 kind, parent, rule = self.nouns[self_named["noun"]], None, "brand:self_named"
-            elif ((verb or recurring) and not catch and len(name) >= _LIMITS["min_verb_name"] and not _NUMERAL_START.match(name)
-                  and name not in self.nouns and not self._phrase_like(name)):
+            elif (
+                (verb or recurring)
+                and not catch
+                and len(name) >= _LIMITS["min_verb_name"]
+                and not _NUMERAL_START.match(name)
+                and name not in self.nouns
+                and not self._phrase_like(name)
+            ):
                 kind, parent, rule = ("other", None, "brand:verb") if verb else ("campaign", None, "brand:recurring")
             else:
                 continue
@@ -325,7 +335,7 @@ class BrandFinder:
                 name = self._studio_name(name)
                 if not name:
                     continue
-            hits.append(Hit(q.start, q.end, Brand(name=name, parent=parent, kind=kind, text=text[q.start:q.end], rule=rule)))
+            hits.append(Hit(q.start, q.end, Brand(name=name, parent=parent, kind=kind, text=text[q.start : q.end], rule=rule)))
         return hits
 
     def _known_of(self, name: str) -> tuple[str, str | None] | None:
@@ -339,8 +349,12 @@ class BrandFinder:
 
     def _name_shaped(self, name: str) -> bool:
         """Not a sentence, not empty, not a bare count (“十大”), not a policy catch-phrase (“乡村振兴”)."""
-        return (0 < len(name) <= _MAX_NAME and not _SPEECH.search(name) and not _ALONE_COUNT.fullmatch(name)
-                and name not in self.blockers["phrase"])
+        return (
+            0 < len(name) <= _MAX_NAME
+            and not _SPEECH.search(name)
+            and not _ALONE_COUNT.fullmatch(name)
+            and name not in self.blockers["phrase"]
+        )
 
     def _phrase_like(self, name: str) -> bool:
         """An enumeration (``宜居、宜业``) or a verb phrase (``搭建协商平台``): weak context is not enough."""
@@ -374,7 +388,7 @@ class BrandFinder:
                 cut = min((n.start() for n in nouns if n.end() == max(x.end() for x in nouns)), default=len(m["sub"]))
                 if cut:
                     name, parent, end, rule = f"{base}·{m['sub'][:cut]}", base, m.start("sub") + cut, "brand:sub_brand"
-            yield Hit(m.start(), end, Brand(name=name, parent=parent, kind=kind, text=text[m.start():end], rule=rule))
+            yield Hit(m.start(), end, Brand(name=name, parent=parent, kind=kind, text=text[m.start() : end], rule=rule))
 
     def _studio_hits(self, text: str) -> Iterator[Hit]:
         """Unquoted ``X委员工作室``: X from the last boundary word on, if proper (not generic).
@@ -386,8 +400,12 @@ class BrandFinder:
             run = text[run_start:noun_start]
             cut = max((b.end() for b in re.boundary.finditer(run)), default=0)
             name, start = run[cut:], run_start + cut
-            if (_LIMITS["min_studio_name"] <= len(name) <= _LIMITS["max_studio_name"] and not re.generic.search(name)
-                    and not _NUMERAL_START.match(name) and text[start - 1:start] not in _CLOSING_QUOTES):
+            if (
+                _LIMITS["min_studio_name"] <= len(name) <= _LIMITS["max_studio_name"]
+                and not re.generic.search(name)
+                and not _NUMERAL_START.match(name)
+                and text[start - 1 : start] not in _CLOSING_QUOTES
+            ):
                 yield Hit(start, end, Brand(name=name, kind="studio", text=text[start:end], rule="brand:unquoted_studio"))
 
 
@@ -452,7 +470,7 @@ def _double_quotes(text: str, start: int, end: int) -> list[_Quote]:
             if proper:
                 pairs = text[a] == "“" and text[b] == "”"
             else:
-                inner = text[a + 1:b]
+                inner = text[a + 1 : b]
                 pairs = text[a] == text[b] and 0 < len(inner) <= _MAX_NAME and not _SPEECH.search(inner)
             if pairs:
                 used |= {a, b}

@@ -32,8 +32,8 @@ from .brands import ROW_MODELS as BRAND_ROWS
 from .brands import BrandFinder
 from .dates import ROW_MODELS as DATE_ROWS
 from .dates import DateFinder
-from .districts import ROW_MODELS as DISTRICT_ROWS
 from .districts import HOME, DistrictFinder
+from .districts import ROW_MODELS as DISTRICT_ROWS
 from .documents import ROW_MODELS as DOCUMENT_ROWS
 from .documents import DocumentFinder
 from .finder import ArticleContext
@@ -158,7 +158,7 @@ class RuleComponent:
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_jsonl(path / RULES_FILE, self._added)
 
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "RuleComponent":
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> RuleComponent:
         rules_file = ensure_path(path) / RULES_FILE
         self._load_added(list(srsly.read_jsonl(rules_file)) if rules_file.exists() else [], str(rules_file))
         return self
@@ -166,7 +166,7 @@ class RuleComponent:
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
         return srsly.msgpack_dumps(self._added)
 
-    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "RuleComponent":
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> RuleComponent:
         self._load_added(srsly.msgpack_loads(data), "<bytes>")
         return self
 
@@ -218,11 +218,15 @@ class DistrictComponent(RuleComponent):
             title_end = (article.info.get("title_span") or (0, 0))[1]
             province, prefecture = _places(self.finder, _Votes(self.finder, text, hits), page_votes)
             main = self.finder.main_district(hits, title_end)
-            if (province is not None and province.name != self.home) or prefecture is not None or (
-                    main is not None and self._shared_townships(hits)):
+            if (
+                (province is not None and province.name != self.home)
+                or prefecture is not None
+                or (main is not None and self._shared_townships(hits))
+            ):
                 inside = main is not None and (province is None or main.province_name == province.name)
-                context = ArticleContext(district=main if inside else None, prefecture=prefecture, province=province,
-                                         home=self.home)
+                context = ArticleContext(
+                    district=main if inside else None, prefecture=prefecture, province=province, home=self.home
+                )
                 per_segment, hits = self._read(text, article, context)
                 main = self.finder.main_district(hits, title_end)
                 if main is None:
@@ -249,8 +253,9 @@ class DistrictComponent(RuleComponent):
         """Whether a township name read in the home province is shared by several townships."""
         return any(h.entity.level == "township" and self.finder.ambiguous(h.entity.text, townships=True) for h in hits)
 
-    def _own_district(self, text: str, article: ArticleView, context: ArticleContext,
-                      per_segment: list[tuple[int, list[Hit]]], hits: list[Hit]) -> District | None:
+    def _own_district(
+        self, text: str, article: ArticleView, context: ArticleContext, per_segment: list[tuple[int, list[Hit]]], hits: list[Hit]
+    ) -> District | None:
         """An article naming no county that speaks of its own (``县政协``) is about the one county of its
         province it names by a short name (``威宁``); those names become hits (``district:short+own``)."""
         found = [(start, self.finder.own_candidates(text[start:end], context)) for start, end in article.segments]
@@ -258,8 +263,10 @@ class DistrictComponent(RuleComponent):
         if len(units) != 1:
             return None
         own = next(h.entity for _, candidates in found for h in candidates)
-        speaks_of_itself = any(self.finder.implicit(text[start:end], own, written)
-                               for (start, end), (_, written) in zip(article.segments, per_segment))
+        speaks_of_itself = any(
+            self.finder.implicit(text[start:end], own, written)
+            for (start, end), (_, written) in zip(article.segments, per_segment)
+        )
         if not speaks_of_itself:
             return None
         for (start, candidates), (_, written) in zip(found, per_segment):
@@ -288,9 +295,11 @@ class _Votes:
             if entity.implicit or entity.level == "township" or not entity.province_name:
                 continue
             rule = entity.rule or ""
-            firm = ((not finder.ambiguous(entity.text) or rule.endswith("+parent"))
-                    and not (entity.level == "province" and rule.startswith("district:short"))
-                    and not finder.destination(text, hit.start, entity))
+            firm = (
+                (not finder.ambiguous(entity.text) or rule.endswith("+parent"))
+                and not (entity.level == "province" and rule.startswith("district:short"))
+                and not finder.destination(text, hit.start, entity)
+            )
             _vote(self.provinces.setdefault(entity.province_name, (entity.province_name, [0, 0, -hit.start]))[1], firm)
             prefecture = entity if entity.level == "prefecture" else finder.prefecture_of(entity)
             if prefecture is not None and prefecture.code:
@@ -494,7 +503,9 @@ def make_officials(nlp: Language, name: str, spans_key: str, annotate_ents: bool
     return OfficialComponent(nlp, name, spans_key, annotate_ents, districts_key)
 
 
-@Language.factory("zx_brands", default_config={"spans_key": "zx_brands", "annotate_ents": True}, assigns=["doc.spans", "doc.ents"])
+@Language.factory(
+    "zx_brands", default_config={"spans_key": "zx_brands", "annotate_ents": True}, assigns=["doc.spans", "doc.ents"]
+)
 def make_brands(nlp: Language, name: str, spans_key: str, annotate_ents: bool) -> BrandComponent:
     return BrandComponent(nlp, name, spans_key, annotate_ents)
 
@@ -520,4 +531,3 @@ def make_dates(nlp: Language, name: str, spans_key: str, annotate_ents: bool, re
 )
 def make_documents(nlp: Language, name: str, spans_key: str, annotate_ents: bool) -> DocumentComponent:
     return DocumentComponent(nlp, name, spans_key, annotate_ents)
-

@@ -82,8 +82,6 @@ class DateFinder(RowFinder):
         self._relative: dict[str, int] = {}
         self.add(_DEFAULT_ROWS if rows is None else rows)
 
-
-
     def to_rows(self) -> list[dict[str, Any]]:
         """The relative year words as JSON-able rows."""
         return [{"type": RULE_TYPE, "word": w, "years": y} for w, y in self._relative.items()]
@@ -157,5 +155,3 @@ def _int(numeral: str | None) -> int | None:
     value = parse_chinese(numeral)
     assert value is not None  # the pattern admits no vague numerals
     return int(value)
-
-

@@ -114,8 +114,9 @@ def _vocabulary() -> _Vocabulary:
     def words(kind: str) -> str:
         """An alternation of the kind's forms, longest first, each followed by none of its ``unless`` characters."""
         forms = sorted(rows.get(kind, ()), key=lambda row: -len(row["form"]))
-        return "|".join(regex.escape(row["form"]) + (f"(?![{regex.escape(row['unless'])}])" if row.get("unless") else "")
-                        for row in forms)
+        return "|".join(
+            regex.escape(row["form"]) + (f"(?![{regex.escape(row['unless'])}])" if row.get("unless") else "") for row in forms
+        )
 
     implicit = (
         rf"(?<![{regex.escape(chars('self_lead_blocked'))}])(?:{words('self_lead')}){{u}}(?![{regex.escape(chars('self_lead_unit_blocked'))}])"
@@ -153,8 +154,13 @@ class Unit:
         return (self.name, self.level, self.parent or self.province)
 
     def to_row(self) -> dict[str, Any]:
-        row: dict[str, Any] = {"type": "district", "name": self.name, "code": self.code,
-                               "level": self.level, "province": self.province}
+        row: dict[str, Any] = {
+            "type": "district",
+            "name": self.name,
+            "code": self.code,
+            "level": self.level,
+            "province": self.province,
+        }
         if self.parent:
             row["parent"] = self.parent
         if self.short:
@@ -176,9 +182,15 @@ def _unit(row: dict[str, Any]) -> Unit:
     for field in ("name", "level", "province"):
         if not row.get(field):
             raise ValueError(f"district row needs {field!r}: {row}")
-    return Unit(name=row["name"], code=row.get("code") or None, level=row["level"],
-                province=row["province"], parent=row.get("parent") or None,
-                short=_split(row.get("short")), alias=_split(row.get("alias")))
+    return Unit(
+        name=row["name"],
+        code=row.get("code") or None,
+        level=row["level"],
+        province=row["province"],
+        parent=row.get("parent") or None,
+        short=_split(row.get("short")),
+        alias=_split(row.get("alias")),
+    )
 
 
 @dataclass(frozen=True)
@@ -195,8 +207,7 @@ def main_district(hits: Iterable[Hit], title_end: int) -> District | None:
     ``hits`` are :meth:`DistrictFinder.find` results on text whose first
     ``title_end`` characters are the title; ties go to the earliest.
     """
-    scored = [h for h in hits if isinstance(h.entity, District) and h.entity.level in SCORED_LEVELS
-              and not h.entity.implicit]
+    scored = [h for h in hits if isinstance(h.entity, District) and h.entity.level in SCORED_LEVELS and not h.entity.implicit]
     if not scored:
         return None
     in_title = [h for h in scored if h.start < title_end]
@@ -303,8 +314,10 @@ class _Index:
             found: list[Unit] = []
             code = unit.parent
             while code:
-                parent = next((self.units[(code, level)] for level in ("county", "prefecture", "province")
-                               if (code, level) in self.units), None)
+                parent = next(
+                    (self.units[(code, level)] for level in ("county", "prefecture", "province") if (code, level) in self.units),
+                    None,
+                )
                 if parent is None or parent in found or parent == unit:
                     break
                 found.append(parent)
@@ -355,8 +368,14 @@ class DistrictFinder:
 
     main_district = staticmethod(main_district)  # so a pipeline holding only the finder can call it
 
-    def __init__(self, units: Iterable[Unit] = (), stop: Iterable[str] = (), weak: Iterable[str] = (),
-                 home: str = HOME, word: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        units: Iterable[Unit] = (),
+        stop: Iterable[str] = (),
+        weak: Iterable[str] = (),
+        home: str = HOME,
+        word: Iterable[str] = (),
+    ) -> None:
         self.home = home
         self._units: dict[tuple[str, ...], Unit] = {}
         self._forms: dict[str, set[str]] = {kind: set() for kind in FORM_KINDS}
@@ -497,14 +516,18 @@ class DistrictFinder:
                 if len(surface) >= 3 and any(not f.short for f in forms[surface]):
                     free = i + len(surface)  # a place name we do not report still owns its characters
                     break
-                own = [f.unit for f in forms[surface] if f.short and f.unit.level == "county"
-                       and self._rank(f.unit, place) <= IN_PROVINCE]
+                own = [
+                    f.unit
+                    for f in forms[surface]
+                    if f.short and f.unit.level == "county" and self._rank(f.unit, place) <= IN_PROVINCE
+                ]
                 if own:
                     rejected.append(Hit(i, i + len(surface), _district(own[0], surface, "district:short+own")))
         return hits, rejected
 
-    def _resolve(self, text: str, start: int, surface: str, forms: list[_Form], in_list: bool,
-                 place: _Place) -> tuple[Unit, str] | None:
+    def _resolve(
+        self, text: str, start: int, surface: str, forms: list[_Form], in_list: bool, place: _Place
+    ) -> tuple[Unit, str] | None:
         """The unit ``surface`` at ``start`` denotes and the rule that reads it, or None when no reading is acceptable.
 
         ``in_list`` says a county or zone was just listed before it (``涪陵、长寿``).
@@ -536,8 +559,9 @@ class DistrictFinder:
             return IN_PROVINCE
         return AT_HOME if unit.province == place.home else ELSEWHERE
 
-    def _support(self, text: str, start: int, end: int, surface: str, form: _Form, rank: int,
-                 place: _Place, in_list: bool) -> str | None:
+    def _support(
+        self, text: str, start: int, end: int, surface: str, form: _Form, rank: int, place: _Place, in_list: bool
+    ) -> str | None:
         """Why the form counts here: "" on its own, "+page" by the article's places, "+body", "+lead" or
         "+list" by its context; None when it does not.
 
@@ -558,7 +582,7 @@ class DistrictFinder:
             return None
         if in_list:
             return "+list"
-        if (start == 0 or text[start - 1] == "\n") and text[end:end + 1] in vocabulary.lead:
+        if (start == 0 or text[start - 1] == "\n") and text[end : end + 1] in vocabulary.lead:
             return "+lead"
         return "+body" if vocabulary.body.match(text, end) else None
 
@@ -602,8 +626,9 @@ class DistrictFinder:
 
 
 def _district(unit: Unit, surface: str, rule: str) -> District:
-    return District(name=unit.name, code=unit.code, level=unit.level, province_name=unit.province,
-                    implicit=False, text=surface, rule=rule)
+    return District(
+        name=unit.name, code=unit.code, level=unit.level, province_name=unit.province, implicit=False, text=surface, rule=rule
+    )
 
 
 @lru_cache(maxsize=8)

@@ -43,8 +43,6 @@ class DocumentFinder(RowFinder):
         self._kinds: dict[str, str] = {}
         self.add(_default_rows() if rows is None else rows)
 
-
-
     def to_rows(self) -> list[dict[str, str]]:
         """The keyword table as JSON-able rows."""
         return [{"type": RULE_TYPE, "keyword": k, "kind": v} for k, v in self._kinds.items()]
@@ -66,7 +64,13 @@ class DocumentFinder(RowFinder):
         for match in _TITLE.finditer(text):
             title = _SPACE.sub("", match["title"])
             if title:
-                hits.append(Hit(match.start(), match.end(), Document(title=title, kind=self.kind(title), text=match.group(), rule="document:title")))
+                hits.append(
+                    Hit(
+                        match.start(),
+                        match.end(),
+                        Document(title=title, kind=self.kind(title), text=match.group(), rule="document:title"),
+                    )
+                )
         return hits
 
     def kind(self, title: str) -> str:

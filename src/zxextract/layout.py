@@ -492,8 +492,11 @@ def _parse_credits(raw: str, lo: int, hi: int, default: str) -> tuple[list[tuple
                 found.append([slash[1], r, start + len(slash[0]) + 1, stop])
             continue
         role_match = rules.role_re.match(token)
-        if role_match is None and (inner := rules.role_re.search(token)) and _HAN.match(token) and (
-            inner.start() <= _ROLE_QUALIFIER or rules.outlet_re.search(token, 0, inner.start())
+        if (
+            role_match is None
+            and (inner := rules.role_re.search(token))
+            and _HAN.match(token)
+            and (inner.start() <= _ROLE_QUALIFIER or rules.outlet_re.search(token, 0, inner.start()))
         ):
             role_match = inner  # ``全媒体记者``, ``福州日报记者``: a qualifier or an outlet, then the role word
         if role_match:
@@ -580,11 +583,7 @@ def _classify(norm: Normalized, sraw: str, lines: list[_Line]) -> None:
         if line.kind == "furniture":
             continue
         text, lo, hi = line.text, offsets[line.start], offsets[line.end - 1] + 1
-        if (
-            rules.furniture.fullmatch(line.raw)
-            or text.replace(" ", "") in rules.slogans
-            or _masthead(norm, lines, line)
-        ):
+        if rules.furniture.fullmatch(line.raw) or text.replace(" ", "") in rules.slogans or _masthead(norm, lines, line):
             line.kind, line.furniture = "furniture", "page"
         elif rules.continued_from.match(text):
             line.kind = "cont"
@@ -999,12 +998,7 @@ def _spaced(norm: Normalized, start: int, end: int) -> str:
     text, raw, offsets = norm.text, norm.raw, norm.offsets
     out: list[str] = []
     for i in range(start, end):
-        if (
-            i > start
-            and text[i] != " "
-            and out[-1] != " "
-            and any(c.isspace() for c in raw[offsets[i - 1] + 1 : offsets[i]])
-        ):
+        if i > start and text[i] != " " and out[-1] != " " and any(c.isspace() for c in raw[offsets[i - 1] + 1 : offsets[i]]):
             out.append(" ")
         out.append(text[i])
     return "".join(out)
@@ -1050,7 +1044,11 @@ def _web_zones(units: list[_Unit]) -> list[_Unit]:
     and short lines after the last paragraph or credit are footer (link lists, slogans, channel names)."""
     first = next((k for k, u in enumerate(units) if u.kind == "head"), len(units))
     last = max(
-        (k for k, u in enumerate(units) if u.kind != "section" and any(x.credits or (x.kind in _TEXT_KINDS and not _short(x)) for x in u.lines)),
+        (
+            k
+            for k, u in enumerate(units)
+            if u.kind != "section" and any(x.credits or (x.kind in _TEXT_KINDS and not _short(x)) for x in u.lines)
+        ),
         default=-1,
     )
     kept: list[_Unit] = []

@@ -287,4 +287,3 @@ def _curly(straight: str, state: dict[str, bool]) -> str:
     if straight == '"':
         return "”" if opened else "“"
     return "’" if opened else "‘"
-

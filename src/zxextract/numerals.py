@@ -113,4 +113,3 @@ def parse_number(text: str) -> float | None:
         assert factor is not None  # multipliers are never vague
         value *= factor
     return float(value)
-

@@ -33,7 +33,14 @@ from .ruleset import RuleRow
 
 Rows = dict[str, list[dict[str, str]]]
 
-_TABLES = ("positions", "bodies", "surnames", "context", "names", "words")  # rules/officials_<table>.tsv; columns in docs/officials.md
+_TABLES = (
+    "positions",
+    "bodies",
+    "surnames",
+    "context",
+    "names",
+    "words",
+)  # rules/officials_<table>.tsv; columns in docs/officials.md
 
 
 class OfficialRow(RuleRow):
@@ -92,14 +99,20 @@ class _NameModel:
 
     @classmethod
     def build(cls, rows: list[dict[str, str]], thresholds: dict[str, float]) -> _NameModel:
-        counts = [(r["char"], int(r["given_first"]), int(r["given_last"]) + int(r["given_solo"]), int(r["word_start"])) for r in rows]
+        counts = [
+            (r["char"], int(r["given_first"]), int(r["given_last"]) + int(r["given_solo"]), int(r["word_start"])) for r in rows
+        ]
         firsts_n = sum(f for _, f, _, _ in counts) or 1
         ends = sum(n for _, _, n, _ in counts) or 1
         starts = sum(w for _, _, _, w in counts) or 1
         lasts = {c: math.log((n + 1) / ends) - math.log((w + 1) / starts) for c, _, n, w in counts}
         firsts = {c: math.log((f + 1) / firsts_n) - math.log((n + 1) / ends) for c, f, n, _ in counts}
         return cls(
-            lasts, firsts, thresholds.get("tie", 0.0), thresholds.get("punct_over_word", -0.5), thresholds.get("veto", -3.0),
+            lasts,
+            firsts,
+            thresholds.get("tie", 0.0),
+            thresholds.get("punct_over_word", -0.5),
+            thresholds.get("veto", -3.0),
             thresholds.get("unbounded", 1.0),
         )
 
@@ -219,7 +232,9 @@ class OfficialFinder:
         self._committee_re = regex.compile("|".join(committees)) if committees else None
         self._anaphors = tuple(sorted(context.get("anaphor", ()), key=len, reverse=True))
         self._session_words = frozenset(context.get("session_word", ()))
-        self._session_qualifiers = tuple(w for w, p in self._positions.items() if p.kind == "qualifier" and p.default_body == "@session")
+        self._session_qualifiers = tuple(
+            w for w, p in self._positions.items() if p.kind == "qualifier" and p.default_body == "@session"
+        )
         # ``re`` looks behind at fixed widths only: one lookbehind per CPPCC body.
         cppcc = "|".join(f"(?<={re.escape(w)})" for w, r in sorted(self._anchored.items()) if r["category"] == "cppcc")
         plain = _alternation(w for w, p in self._positions.items() if p.kind not in ("truncated", "qualifier"))
@@ -274,7 +289,8 @@ class OfficialFinder:
                 hit_starts[h.start] = h
             covered.update(range(h.start, h.end))
         tokens = [
-            _Token(m.start(), m.end(), self._positions[m.group("pos") or m.group("cut")]) for m in self._position_re.finditer(text)
+            _Token(m.start(), m.end(), self._positions[m.group("pos") or m.group("cut")])
+            for m in self._position_re.finditer(text)
         ]
         by_end = {t.end: t for t in tokens if t.rule.kind in _TITLE_KINDS}
         ctx = _Context(text, hit_ends, hit_starts, covered, article_district, context.prefecture, context.province)
@@ -309,7 +325,9 @@ class OfficialFinder:
         out: dict[str, list[tuple[int, int]]] = {}
         for m in re.finditer(_alternation(first), text):
             name = m.group()
-            titled = self._title_end_re.search(text, max(0, m.start() - self._max_title), m.start()) or self._position_re.match(text, m.end())
+            titled = self._title_end_re.search(text, max(0, m.start() - self._max_title), m.start()) or self._position_re.match(
+                text, m.end()
+            )
             if m.start() >= first[name] and not titled:
                 out.setdefault(name, []).append((m.start(), m.end()))
         return out
@@ -354,7 +372,7 @@ class OfficialFinder:
             ctx.group_orgs[names[-1][1]] = prev
         form = "list" if len(names) > 1 else "title_before_name"
         hits = []
-        for ns, ne, name in names:
+        for _, ne, name in names:
             for role, org in bindings:
                 hits.append(Hit(chain[0][0], ne, self._official(ctx, name, role, org, chain[0][0], ne, form)))
         return hits
@@ -436,11 +454,9 @@ class OfficialFinder:
                 break
             i -= 1
         if self._title_stop_re is not None and i < end:  # ``调研组走访看望了|市政协委员``: the title starts after the verb
-            last = None
-            for last in self._title_stop_re.finditer(text, i, end):
-                pass
-            if last is not None:
-                i = last.end()
+            stops = list(self._title_stop_re.finditer(text, i, end))
+            if stops:
+                i = stops[-1].end()
         return i
 
     # -------------------------------------------------------------- name first
@@ -683,7 +699,9 @@ class OfficialFinder:
         if level == "province":
             if chain is not None and chain.level == "province" and chain.name.endswith(_PROVINCE_SUFFIXES):
                 return chain
-            written = self._written_before(ctx, lambda h: h.entity.level == "province" and h.entity.name.endswith(_PROVINCE_SUFFIXES))
+            written = self._written_before(
+                ctx, lambda h: h.entity.level == "province" and h.entity.name.endswith(_PROVINCE_SUFFIXES)
+            )
             return written or self._province(ctx, chain, _PROVINCE_SUFFIXES)
         return None
 
@@ -844,8 +862,13 @@ class OfficialFinder:
 
     def _official(self, ctx: _Context, name: str, role: str, org: _Org, start: int, end: int, form: str) -> Official:
         return Official(
-            name=name, role=role, org=org.name, district=org.district, category=org.category,
-            text=ctx.text[start:end], rule=f"official:{form}",
+            name=name,
+            role=role,
+            org=org.name,
+            district=org.district,
+            category=org.category,
+            text=ctx.text[start:end],
+            rule=f"official:{form}",
         )
 
 

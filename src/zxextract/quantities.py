@@ -39,15 +39,29 @@ class UnitRow(RuleRow):
 ROW_MODELS: dict[str, type[RuleRow]] = {RULE_TYPE: UnitRow}
 
 
-
 class QuantityWordRow(RuleRow):
     """A word of ``rules/quantity_words.tsv``: its ``role`` around a number and, for qualifiers, the canonical ``value``."""
 
     word: str = Field(min_length=1)
     role: Literal[
-        "before", "after", "clause", "not_clause", "article", "session", "session_unit", "holding",
-        "clock", "clock_unit", "place", "place_counter", "perfective", "ordinal",
-        "magnitude_before", "range", "scale_unit", "year_unit",
+        "before",
+        "after",
+        "clause",
+        "not_clause",
+        "article",
+        "session",
+        "session_unit",
+        "holding",
+        "clock",
+        "clock_unit",
+        "place",
+        "place_counter",
+        "perfective",
+        "ordinal",
+        "magnitude_before",
+        "range",
+        "scale_unit",
+        "year_unit",
     ]
     value: str = ""
 
@@ -143,8 +157,6 @@ class QuantityFinder(RowFinder):
         self._index = dict(self._pattern.groupindex)
         self._names = sorted(self._index, key=self._index.__getitem__)
 
-
-
     def to_rows(self) -> list[dict[str, str]]:
         """The unit table as JSON-able rows; ``from_rows(to_rows())`` rebuilds an equal finder."""
         return [{"type": RULE_TYPE, "surface": s, "unit": u, "after": a} for s, (u, a) in self._units.items()]
@@ -200,7 +212,9 @@ class QuantityFinder(RowFinder):
             rule = "quantity:vague"
         else:
             rule = "quantity:arabic" if n1.lstrip("-")[0].isdigit() else "quantity:chinese"
-        return Quantity(value=values[0], value_max=values[1] if len(values) > 1 else None, unit=unit, qualifier=qualifier, rule=rule)
+        return Quantity(
+            value=values[0], value_max=values[1] if len(values) > 1 else None, unit=unit, qualifier=qualifier, rule=rule
+        )
 
 
 def _signed_value(numeral: str) -> float | None:
@@ -222,14 +236,18 @@ def _is_set_phrase(numeral: str, unit: str, text: str, start: int, unit_end: int
 def _is_name_or_ordinal(groups: dict[str, str | None], text: str, start: int, unit_end: int) -> bool:
     """A session number (四次会议, unless held: 召开三次会议), a clock time (下午3点, 3点30分),
     or a place name made of a numeral and a measure character (三台县, but 三个村)."""
-    surface, before = groups["unit"] or "", text[max(0, start - _CONTEXT):start]
+    surface, before = groups["unit"] or "", text[max(0, start - _CONTEXT) : start]
     if surface in _WORDS["session_unit"] and _SESSION_AFTER.match(text, unit_end):
         return _HOLDING_BEFORE.search(before) is None
     if surface in _WORDS["clock_unit"]:
-        return _CLOCK_BEFORE.search(before) is not None or text[unit_end:unit_end + 1].isdigit()
+        return _CLOCK_BEFORE.search(before) is not None or text[unit_end : unit_end + 1].isdigit()
     chinese = not (groups["n1"] or "0").lstrip("-")[0].isdigit()
-    return (chinese and len(surface) == 1 and surface not in _WORDS["place_counter"]
-            and _PLACE_AFTER.match(text, unit_end) is not None)
+    return (
+        chinese
+        and len(surface) == 1
+        and surface not in _WORDS["place_counter"]
+        and _PLACE_AFTER.match(text, unit_end) is not None
+    )
 
 
 def _masked(text: str) -> bytearray:

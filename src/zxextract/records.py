@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
-from typing import Any, Literal, Optional
+from typing import Any, Generic, Literal, TypeVar
 
-from dataclasses_json import DataClassJsonMixin, dataclass_json
+from dataclasses_json import DataClassJsonMixin
 
 Span = list[int]  # [start, end] into the raw input
 
@@ -30,117 +30,117 @@ def _no_span() -> Span:
     return [0, 0]
 
 
-@dataclass_json
+class Record(DataClassJsonMixin):
+    """Base of every record: dataclasses-json's ``to_dict``/``from_dict``/``from_json``, and ``to_json`` in readable UTF-8."""
+
+    def to_json(self, *, ensure_ascii: bool = False, **kwargs: Any) -> str:  # type: ignore[override]
+        """JSON with the Chinese characters as written (dataclasses-json would escape every one by default)."""
+        return super().to_json(ensure_ascii=ensure_ascii, **kwargs)
+
+
 @dataclass
-class Credit:
+class Credit(Record):
     """Who wrote or photographed an article."""
 
     name: str
     role: CreditRole
     text: str = ""
     span: Span = field(default_factory=_no_span)
-    rule: Optional[str] = None  # which rule found it (``family:rule``), for whoever tunes the rules
+    rule: str | None = None  # which rule found it (``family:rule``), for whoever tunes the rules
 
 
-@dataclass_json
 @dataclass
-class District:
+class District(Record):
     """An administrative unit or zone named (or implied) by the text."""
 
     name: str
-    code: Optional[str]
+    code: str | None
     level: Level
-    province_name: Optional[str] = None
+    province_name: str | None = None
     implicit: bool = False
     text: str = ""
     span: Span = field(default_factory=_no_span)
-    rule: Optional[str] = None  # which rule found it (``family:rule``), for whoever tunes the rules
+    rule: str | None = None  # which rule found it (``family:rule``), for whoever tunes the rules
 
 
-@dataclass_json
 @dataclass
-class Official:
+class Official(Record):
     """One (person, position) binding; ``mentions`` holds later bare mentions."""
 
     name: str
     role: str
-    org: Optional[str]
-    district: Optional[str] = None
+    org: str | None
+    district: str | None = None
     category: Category = "other"
     text: str = ""
     span: Span = field(default_factory=_no_span)
     mentions: list[Span] = field(default_factory=list)
-    rule: Optional[str] = None  # which rule found it (``family:rule``), for whoever tunes the rules
+    rule: str | None = None  # which rule found it (``family:rule``), for whoever tunes the rules
 
 
-@dataclass_json
 @dataclass
-class Brand:
+class Brand(Record):
     """A named programme, platform, campaign, mechanism, studio or brand."""
 
     name: str
-    parent: Optional[str] = None
+    parent: str | None = None
     kind: BrandKind = "other"
     text: str = ""
     span: Span = field(default_factory=_no_span)
-    rule: Optional[str] = None  # which rule found it (``family:rule``), for whoever tunes the rules
+    rule: str | None = None  # which rule found it (``family:rule``), for whoever tunes the rules
 
 
-@dataclass_json
 @dataclass
-class Quantity:
+class Quantity(Record):
     """A number with a measure word or unit, multipliers folded into ``value``."""
 
-    value: Optional[float]
-    value_max: Optional[float] = None
+    value: float | None
+    value_max: float | None = None
     unit: str = ""
-    qualifier: Optional[str] = None
+    qualifier: str | None = None
     text: str = ""
     span: Span = field(default_factory=_no_span)
-    rule: Optional[str] = None  # which rule found it (``family:rule``), for whoever tunes the rules
+    rule: str | None = None  # which rule found it (``family:rule``), for whoever tunes the rules
 
 
-@dataclass_json
 @dataclass
-class Date:
+class Date(Record):
     """A calendar date written with numbers; missing parts are None."""
 
-    year: Optional[int] = None
-    month: Optional[int] = None
-    day: Optional[int] = None
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
     text: str = ""
     span: Span = field(default_factory=_no_span)
-    rule: Optional[str] = None  # which rule found it (``family:rule``), for whoever tunes the rules
+    rule: str | None = None  # which rule found it (``family:rule``), for whoever tunes the rules
 
 
-@dataclass_json
 @dataclass
-class Document:
+class Document(Record):
     """A title in 《》."""
 
     title: str
     kind: DocumentKind = "other"
     text: str = ""
     span: Span = field(default_factory=_no_span)
-    rule: Optional[str] = None  # which rule found it (``family:rule``), for whoever tunes the rules
+    rule: str | None = None  # which rule found it (``family:rule``), for whoever tunes the rules
 
 
 Entity = Credit | District | Official | Brand | Quantity | Date | Document
 
 
-@dataclass_json
-@dataclass
-class Article:
+@dataclass(repr=False)
+class Article(Record):
     """One article of a page, with everything extracted from it."""
 
     doc_id: str
     index: int
     kind: ArticleKind
-    section: Optional[str] = None
-    title: Optional[str] = None
-    subtitle: Optional[str] = None
-    published: Optional[Date] = None  # the publication date the page prints for it (发布时间, edition date): not one of ``dates``
-    source: Optional[str] = None  # the outlet a ``来源:`` line names, as printed
+    section: str | None = None
+    title: str | None = None
+    subtitle: str | None = None
+    published: Date | None = None  # the publication date the page prints for it (发布时间, edition date): not one of ``dates``
+    source: str | None = None  # the outlet a ``来源:`` line names, as printed
     bylines: list[Credit] = field(default_factory=list)
     spans: list[Span] = field(default_factory=list)
     text: str = ""
@@ -150,6 +150,13 @@ class Article:
     quantities: list[Quantity] = field(default_factory=list)
     dates: list[Date] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return _article_repr(self)
+
+    def _repr_html_(self) -> str:
+        """The notebook view: the article with its entities highlighted."""
+        return _article_html(self)
 
 
 # --- display: readable JSON, a short repr, an HTML view for notebooks ------------------------------------------
@@ -174,11 +181,6 @@ COLORS = {  # one colour per entity label, shared by the notebook view and displ
     "CREDIT": "#c887fb",
 }
 _TITLE_SHOWN = 40  # characters of the title in repr()
-
-
-def _to_json(self: DataClassJsonMixin, *, ensure_ascii: bool = False, **kwargs: Any) -> str:
-    """JSON with the Chinese characters as written (dataclasses-json would escape every one by default)."""
-    return DataClassJsonMixin.to_json(self, ensure_ascii=ensure_ascii, **kwargs)
 
 
 def date_text(date: Date) -> str:
@@ -263,14 +265,12 @@ def _article_html(self: Article) -> str:
     return '<div class="zx-article">' + "".join(lines) + "</div>"
 
 
-for _record in (Credit, District, Official, Brand, Quantity, Date, Document, Article):
-    _record.to_json = _to_json  # type: ignore[method-assign]
-Article.__repr__ = _article_repr  # type: ignore[method-assign]
-Article._repr_html_ = _article_html  # type: ignore[attr-defined]
+
+E = TypeVar("E", Credit, District, Official, Brand, Quantity, Date, Document)
 
 
 @dataclass(frozen=True)
-class Hit:
+class Hit(Generic[E]):
     """What an extractor finds: offsets into the text it was given, and the entity.
 
     Offsets are relative to the normalized string passed to the extractor;
@@ -279,4 +279,4 @@ class Hit:
 
     start: int
     end: int
-    entity: Entity
+    entity: E

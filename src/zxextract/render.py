@@ -69,7 +69,9 @@ class _Piece:
 
 def _pieces(doc: Doc, text: str) -> Iterator[_Piece]:
     """The page in order, each character once: article segments, furniture, and the rest between them."""
-    marked = [_Piece(start, end, article=view, segment=n) for view in articles(doc) for n, (start, end) in enumerate(view.segments)]
+    marked = [
+        _Piece(start, end, article=view, segment=n) for view in articles(doc) for n, (start, end) in enumerate(view.segments)
+    ]
     for span in doc.spans.get(FURNITURE_KEY, []):
         kind = (extension(span, "zx") or {}).get("kind") or "furniture"
         marked.append(_Piece(span.start_char, span.end_char, furniture=str(kind)))
@@ -99,7 +101,9 @@ def _bylines(doc: Doc) -> dict[int, list[str]]:
     credits: dict[int, list[str]] = {}
     for span in doc.spans.get(BYLINES_KEY, []):
         fields = extension(span, "zx") or {}
-        credits.setdefault(extension(span, "zx_article"), []).append(f"{fields.get('name', span.text)} ({fields.get('role', '?')})")
+        credits.setdefault(extension(span, "zx_article"), []).append(
+            f"{fields.get('name', span.text)} ({fields.get('role', '?')})"
+        )
     return credits
 
 

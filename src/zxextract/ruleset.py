@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,9 @@ def _where(source: str, line: int | None) -> str:
     return f"{source}:{line}" if line is not None else source
 
 
-def validate_row(row: Any, models: Mapping[str, type[RuleRow]], source: str = "<rules>", line: int | None = None) -> dict[str, Any]:
+def validate_row(
+    row: Any, models: Mapping[str, type[RuleRow]], source: str = "<rules>", line: int | None = None
+) -> dict[str, Any]:
     """``row`` checked against the model of its ``type``; a :class:`RulesError` says ``file:line: key: reason``."""
     where = _where(source, line)
     if not isinstance(row, dict):
@@ -87,13 +89,15 @@ def _split(line: str) -> list[str]:
     return line.rstrip("\r\n").split("\t")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _packaged_lines(filename: str) -> tuple[tuple[int, str], ...]:
     text = resources.files("zxextract").joinpath("rules", filename).read_text(encoding="utf-8")
     return tuple((n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip() and not line.startswith("#"))
 
 
-def packaged_table(filename: str, columns: tuple[str, ...] | None = None, model: type[RuleRow] | None = None) -> tuple[dict[str, str], ...]:
+def packaged_table(
+    filename: str, columns: tuple[str, ...] | None = None, model: type[RuleRow] | None = None
+) -> tuple[dict[str, str], ...]:
     """Rows of the packaged table ``rules/<filename>`` as dicts.
 
     ``columns`` names the columns of a headerless table; without it the first

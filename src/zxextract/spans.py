@@ -20,6 +20,7 @@ from spacy.util import filter_spans
 
 from .tokenizer import doc_text
 
+
 def _slot(span: Span, name: str) -> tuple:
     # spaCy keys plain Span._ values by character range alone; two bindings on one range
     # (``区委常委、常务副区长章榕``) need the label and span id in the key as well.

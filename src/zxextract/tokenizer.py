@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from spacy.lang.zh import ChineseTokenizer, Segmenter
 from spacy.tokens import Doc
@@ -31,7 +32,7 @@ RUNS = re.compile(r"\s+|\S+")
 def create_tokenizer(segmenter: str = "pkuseg"):
     """Config entry point: ``[nlp.tokenizer] @tokenizers = "zxextract.Tokenizer.v1"``."""
 
-    def make(nlp: Any) -> "NormalizingTokenizer":
+    def make(nlp: Any) -> NormalizingTokenizer:
         return NormalizingTokenizer(nlp.vocab, segmenter=segmenter)
 
     return make
@@ -69,7 +70,9 @@ class NormalizingTokenizer(DummyTokenizer):
             self._fast = FastPkuseg(self.inner.pkuseg_seg)
         return self._fast
 
-    def initialize(self, get_examples=None, *, nlp=None, pkuseg_model: str | None = None, pkuseg_user_dict: str | None = "default") -> None:
+    def initialize(
+        self, get_examples=None, *, nlp=None, pkuseg_model: str | None = None, pkuseg_user_dict: str | None = "default"
+    ) -> None:
         """Load a pkuseg model directory (and a user dictionary file) into the segmenter."""
         self.inner.initialize(get_examples, nlp=nlp, pkuseg_model=pkuseg_model, pkuseg_user_dict=pkuseg_user_dict)
         self._load_tables()
@@ -82,7 +85,7 @@ class NormalizingTokenizer(DummyTokenizer):
     def to_disk(self, path: str | Path, **kwargs: Any) -> None:
         self.inner.to_disk(path, **kwargs)
 
-    def from_disk(self, path: str | Path, **kwargs: Any) -> "NormalizingTokenizer":
+    def from_disk(self, path: str | Path, **kwargs: Any) -> NormalizingTokenizer:
         # The saved cfg names the segmenter it was built with; the configured one wins,
         # and "char" skips loading the pkuseg model altogether.
         if self.segmenter == Segmenter.pkuseg.value:
@@ -94,7 +97,7 @@ class NormalizingTokenizer(DummyTokenizer):
     def to_bytes(self, **kwargs: Any) -> bytes:
         return self.inner.to_bytes(**kwargs)
 
-    def from_bytes(self, data: bytes, **kwargs: Any) -> "NormalizingTokenizer":
+    def from_bytes(self, data: bytes, **kwargs: Any) -> NormalizingTokenizer:
         if self.segmenter == Segmenter.pkuseg.value:
             self.inner.from_bytes(data, **kwargs)
             self.inner.segmenter = self.segmenter
