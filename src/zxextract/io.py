@@ -155,7 +155,7 @@ def read_bytes(path: str | Path, max_bytes: int | None = None) -> bytes:
 
 
 def _too_large(max_bytes: int) -> str:
-    return f"larger than the size cap of {max_bytes / 2**20:g} MB (--max-file-size)"
+    return f"larger than the size cap of {max_bytes:,} bytes (--max-file-size)"
 
 
 def decode(data: bytes, path: str = "<bytes>") -> str:
