@@ -151,7 +151,10 @@ def outcomes(sources: Sequence[Source], settings: Settings, workers: int = 1, bu
     worker means this process; more are spawned and each loads the pipeline.
     """
     if start_method() == "fork":
-        extractor_for(settings)  # a LoadError stops the run here, before any worker starts
+        extractor = extractor_for(settings)  # a LoadError stops the run here, before any worker starts
+        warm = getattr(extractor, "warm", None)  # a custom loader's extractor may not have it
+        if warm is not None:
+            warm()
     elif workers <= 1:
         for source in sources:
             yield extract_one(source, settings)

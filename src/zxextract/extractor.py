@@ -118,7 +118,7 @@ class Extractor:
                 self._settle()
                 yield (articles, context) if as_tuples else articles
             return
-        self._settle_now()  # freeze before forking, so the workers share the pipeline's pages
+        self.warm()  # before forking, so the workers share the pipeline's pages
         queue: deque[tuple[str, Any]] = deque()
 
         def tasks() -> Iterator[tuple[str, str]]:
@@ -148,9 +148,13 @@ class Extractor:
         text, doc_id = pair
         return self.parse(text, doc_id=doc_id)
 
-    def _settle_now(self) -> None:
-        """Run one tiny page so the lazy tables exist, then freeze (see :meth:`_settle`)."""
-        if self.freeze_gc and not self._settled:
+    def warm(self) -> None:
+        """Build the lazy tables now (one tiny page) and freeze what is alive (:meth:`_settle`).
+
+        Called before worker processes are forked, so that they inherit the
+        tables instead of each building its own copy.
+        """
+        if not self._settled:
             self.parse("政协", doc_id=DEFAULT_DOC_ID)
 
 

@@ -249,7 +249,7 @@ def bounded_pieces(piece: str, limit: int | None = None) -> list[str]:
     start = 0
     while len(piece) - start > limit:
         end = start + limit
-        cut = next((i + 1 for i in range(end - 1, start + limit // 2, -1) if unicodedata.category(piece[i]).startswith("P")), end)
+        cut = next((i + 1 for i in range(end - 1, start + limit // 2 - 1, -1) if unicodedata.category(piece[i]).startswith("P")), end)
         parts.append(piece[start:cut])
         start = cut
     parts.append(piece[start:])
