@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -61,6 +62,18 @@ def test_records_equal_the_local_run(tmp_path: Path, cluster: LocalCluster, fake
     assert concatenated(outdir) == read_jsonl(tmp_path / "local.jsonl") == expected(pages)
     assert result.stderr.splitlines()[-1] == "12 files, 24 articles, 0 errors, 0 pages without articles"
     assert parts(tmp_path) == ["local.jsonl", "out", "pages"]
+
+
+def test_names_that_are_not_utf8_are_planned_extracted_and_reported(tmp_path: Path, cluster: LocalCluster, fake: None) -> None:
+    folder = write_pages(tmp_path / "pages", PAGES)
+    (folder / os.fsdecode(b"bad\xff.txt")).write_text("坏名字\n", encoding="utf-8")
+    (folder / os.fsdecode(b"bin\xfe.txt")).write_bytes(b"\x00")
+    outdir = tmp_path / "out"
+    result = run("extract", folder, "-o", outdir, "--engine", "dask", "--scheduler", cluster.scheduler_address, "--partitions", "2")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert [json.loads(line)["doc_id"] for line in concatenated(outdir)] == ["a.txt", "a.txt", "b.txt", "bad\\xff.txt", "sub/c.txt", "sub/c.txt", "sub/c.txt"]
+    errors = [json.loads(line) for line in read_jsonl(outdir / "errors.jsonl")]
+    assert errors == [{"path": f"{folder}/bin\\xfe.txt", "error": "binary file (contains NUL bytes)"}]
 
 
 def test_errors_file_and_exit_status(tmp_path: Path, cluster: LocalCluster, fake: None) -> None:

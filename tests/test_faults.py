@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from fakepipeline import load_fake, read_jsonl
 from test_cli import PAGES, expected, run, write_pages
+
 from zxextract import cli, workers
 from zxextract.batch import Settings
 from zxextract.workers import Budget, Lost, parallel_map

@@ -36,7 +36,7 @@ from typing import IO, TYPE_CHECKING
 
 from .io import InputError, Source, file_kind, printable
 from .records import Article
-from .workers import Budget, Lost, parallel_map, start_method
+from .workers import DEFAULT_BUDGET, Budget, Lost, parallel_map, start_method
 
 if TYPE_CHECKING:
     from .extractor import Extractor
@@ -142,7 +142,7 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def outcomes(sources: Sequence[Source], settings: Settings, workers: int = 1, budget: Budget = Budget()) -> Iterator[Outcome]:
+def outcomes(sources: Sequence[Source], settings: Settings, workers: int = 1, budget: Budget = DEFAULT_BUDGET) -> Iterator[Outcome]:
     """Outcomes in input order, from ``workers`` worker processes (:mod:`zxextract.workers`).
 
     Where workers are forked, the pipeline is loaded here first and inherited
@@ -370,7 +370,7 @@ def extract_to_jsonl(
     settings: Settings,
     workers: int = 1,
     on_outcome: Callable[[Outcome], None] = lambda outcome: None,
-    budget: Budget = Budget(),
+    budget: Budget = DEFAULT_BUDGET,
 ) -> Summary:
     """The local engine: every source not already done goes through :func:`extract_one` into ``output``."""
     todo = output.todo(sources)

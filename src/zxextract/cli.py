@@ -9,7 +9,16 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from .batch import JsonlOutput, Outcome, RunError, Settings, StdoutOutput, Summary, extract_to_jsonl, plan_digest
+from .batch import (
+    JsonlOutput,
+    Outcome,
+    RunError,
+    Settings,
+    StdoutOutput,
+    Summary,
+    extract_to_jsonl,
+    plan_digest,
+)
 from .io import MAX_BYTES, STDIN, Source, discover, printable
 from .workers import Budget
 
@@ -133,7 +142,12 @@ def _extract_dask(
 ) -> Summary:
     """Import Dask only for this engine: it is an optional extra."""
     try:
-        from .distributed import PlanMismatch, check_output_folder, connect, extract_to_dir
+        from .distributed import (
+            PlanMismatch,
+            check_output_folder,
+            connect,
+            extract_to_dir,
+        )
     except ImportError as error:
         raise click.ClickException(f"--engine dask needs the dask extra (pip install 'zxextract[dask]'): {error}") from None
     check_output_folder(out)  # before a cluster is started for nothing
@@ -155,7 +169,8 @@ def _extract_dask(
 @click.option("--segmenter", type=click.Choice(["pkuseg", "char"]), default="pkuseg", show_default=True)
 def evaluate(gold_dir: Path, pages: Path | None, pred: Path | None, error_type: str | None, rules: tuple[str, ...], segmenter: str) -> None:
     """Score the pipeline (or --pred) against the gold files in GOLD_DIR."""
-    from .evaluate import evaluate as score, format_errors, format_table
+    from .evaluate import evaluate as score
+    from .evaluate import format_errors, format_table
 
     if pred is not None and (rules or pages):
         raise click.UsageError("--pred scores a finished export; --rules and --pages apply to a pipeline run")

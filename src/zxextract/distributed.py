@@ -45,7 +45,16 @@ from urllib.parse import urlsplit
 import dask.bag as db
 from distributed import Client, LocalCluster, as_completed
 
-from .batch import Outcome, RunError, Settings, Summary, article_json, error_json, extract_one, sync_dir
+from .batch import (
+    Outcome,
+    RunError,
+    Settings,
+    Summary,
+    article_json,
+    error_json,
+    extract_one,
+    sync_dir,
+)
 from .io import Source, discover, file_kind, printable
 
 PARTITION_SIZE = 100  # pages per partition: bounds worker and client memory per task

@@ -12,8 +12,10 @@ import spacy
 import srsly
 from spacy.language import Language
 
-from . import components  # noqa: F401  (registers the zx_* factories)
-from . import tokenizer  # noqa: F401  (registers zxextract.Tokenizer.v1)
+from . import (
+    components,  # noqa: F401  (registers the zx_* factories)
+    tokenizer,  # noqa: F401  (registers zxextract.Tokenizer.v1)
+)
 from .assemble import build_articles
 from .components import RuleComponent
 from .records import Article

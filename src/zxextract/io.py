@@ -47,7 +47,7 @@ _BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
 )
 _LEGACY = ("gb18030", "big5")
 # C0 controls other than \t \n \v \f \r, and DEL; ESC counts too (no page uses it)
-_CONTROL = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
+_CONTROL = bytes([*range(0x09), *range(0x0E, 0x20), 0x7F])
 
 
 class InputError(Exception):

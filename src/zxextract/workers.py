@@ -51,6 +51,9 @@ class Budget:
     memory_mb: float | None = 4096.0
 
 
+DEFAULT_BUDGET = Budget()
+
+
 @dataclass(frozen=True)
 class Lost:
     """A task that has no result: its worker died or was killed; ``reason`` says which."""
@@ -76,7 +79,7 @@ def parallel_map(
     function: Callable[[Item], Result],
     items: Iterable[Item],
     workers: int,
-    budget: Budget = Budget(),
+    budget: Budget = DEFAULT_BUDGET,
     window: int = 4,
 ) -> Iterator[Result | Lost]:
     """``function(item)`` for each item, in input order, in ``workers`` processes; a lost task gives a :class:`Lost`.
@@ -272,7 +275,7 @@ def _serve(conn: Connection, function: Callable[[Any], Any]) -> None:
             answer = (False, error)
         try:
             conn.send((index, answer))
-        except Exception as error:  # an unpicklable result or exception
+        except Exception as error:  # noqa: BLE001 - an unpicklable result or exception, whatever it raises
             conn.send((index, (False, RuntimeError(f"the worker could not send its result back: {error!r}"))))
 
 
