@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import stat
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -328,8 +329,6 @@ class StdoutOutput:
 
     def __enter__(self) -> StdoutOutput:
         if self.stream is None:
-            import sys
-
             self.stream = sys.stdout.buffer
         return self
 

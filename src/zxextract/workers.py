@@ -99,6 +99,7 @@ class _Worker(Generic[Item]):
     """One worker process, its end of the pipe, and the task it holds."""
 
     def __init__(self, context: Any, function: Callable[[Item], Any]) -> None:
+        self.conn: Connection
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(child, function), daemon=True)
         self.process.start()
@@ -183,7 +184,8 @@ class _Pool(Generic[Item, Result]):
         busy = [worker for worker in self.workers if worker.task is not None]
         if not busy:
             return
-        handles = {worker.conn: worker for worker in busy} | {worker.process.sentinel: worker for worker in busy}
+        handles: dict[Any, _Worker[Item]] = {worker.conn: worker for worker in busy}
+        handles |= {worker.process.sentinel: worker for worker in busy}
         for ready in wait(list(handles), timeout=self._timeout(busy)):
             worker = handles[ready]
             if worker.task is None or worker not in self.workers:
