@@ -338,3 +338,13 @@ def test_an_endpoint_that_is_not_a_scheduler_is_a_message(tmp_path: Path, fake: 
 
 def test_the_default_budget_is_bounded() -> None:
     assert Budget().seconds and Budget().memory_mb and workers.start_method() in ("fork", "spawn")
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="Linux pseudo file systems")
+@pytest.mark.parametrize("target", ["/proc/zx-missing/out.jsonl", "/proc/self/zx-out.jsonl"])
+def test_an_unwritable_output_is_a_message(tmp_path: Path, fake: None, target: str) -> None:
+    """Even root cannot create files under /proc: the failure is a message naming the path."""
+    folder = write_pages(tmp_path / "pages", PAGES)
+    result = run("extract", folder, "-o", target)
+    clean_exit_1(result)
+    assert result.stderr.splitlines()[-1].startswith("Error: cannot write /proc/")
