@@ -147,7 +147,7 @@ def run_throughput(config: str, size_mb: float) -> None:
             extractor.parse(warm)
 
             def work() -> int:
-                return sum(len(articles) for _, articles in extractor.pipe(corpus, n_process=int(n_process)))
+                return sum(len(articles) for _, articles in extractor.pipe_pages(corpus, n_process=int(n_process)))
 
         elif config == "jieba":
             start = time.perf_counter()

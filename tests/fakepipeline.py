@@ -4,11 +4,17 @@ Each paragraph (text between blank lines) becomes an article titled by its
 first line, so record counts and contents depend on the input; a page
 containing ``BOOM`` makes ``parse`` raise, as a pipeline bug would, and one
 containing ``CTRL-C`` raises KeyboardInterrupt, as if the user pressed it.
+Faults for tests/test_faults.py (run only in worker processes): ``KILL-9``
+kills the process as the OOM killer would; ``KILL-FIRST PATH`` does so only
+while PATH does not exist yet (creating it), so a retry succeeds; ``HOG``
+holds 400 MB for two seconds; ``SLEEP`` sleeps a minute.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import time
 from pathlib import Path
 
@@ -29,11 +35,29 @@ class FakeExtractor:
             raise RuntimeError("boom")
         if "CTRL-C" in text:
             raise KeyboardInterrupt
+        self._faults(text)
         blocks = [m for m in re.finditer(r"\S(?:.|\n(?!\s*\n))*", text)]
         return [
             Article(doc_id=doc_id or "<string>", index=i, kind="other", title=m.group().splitlines()[0].strip(), spans=[[m.start(), m.end()]], text=m.group())
             for i, m in enumerate(blocks)
         ]
+
+
+    @staticmethod
+    def _faults(text: str) -> None:
+        """The worker faults of the module docstring."""
+        if "KILL-9" in text:
+            os.kill(os.getpid(), signal.SIGKILL)
+        first = re.search(r"KILL-FIRST (\S+)", text)
+        if first and not Path(first.group(1)).exists():
+            Path(first.group(1)).touch()
+            os.kill(os.getpid(), signal.SIGKILL)
+        if "HOG" in text:
+            hog = bytearray(400 * 2**20)
+            hog[:: 4096] = b"x" * len(hog[:: 4096])  # touch every page: resident, not just reserved
+            time.sleep(2)
+        if "SLEEP" in text:
+            time.sleep(60)
 
 
 def load_fake(rules: list[str] | None = None, segmenter: str = "pkuseg") -> FakeExtractor:

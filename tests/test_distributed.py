@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from fakepipeline import FAKE, FakeExtractor, load_fake, read_jsonl
 from test_cli import PAGES, SEEDS, bad_folder, expected, run, write_pages
 from zxextract import cli
 from zxextract.batch import Outcome, Settings, article_json
-from zxextract.distributed import default_npartitions, extract_to_dir, outcomes_bag, records_bag
+from zxextract.distributed import MARKER, default_npartitions, extract_to_dir, outcomes_bag, records_bag
 from zxextract.io import discover
 
 
@@ -36,7 +37,8 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def parts(outdir: Path) -> list[str]:
-    return sorted(p.name for p in outdir.iterdir())
+    """The folder's files but the marker that says zxextract wrote it."""
+    return sorted(p.name for p in outdir.iterdir() if p.name != MARKER)
 
 
 def concatenated(outdir: Path) -> list[str]:
@@ -56,9 +58,22 @@ def test_records_equal_the_local_run(tmp_path: Path, cluster: LocalCluster, fake
     result = run("extract", tmp_path / "pages", "-o", outdir, "--engine", "dask", "--scheduler", cluster.scheduler_address, "--partitions", "5")
     assert result.exit_code == 0, result.output
     assert parts(outdir) == [f"part-{i:05d}.jsonl" for i in range(5)]
+    assert (outdir / MARKER).is_file()
     assert concatenated(outdir) == read_jsonl(tmp_path / "local.jsonl") == expected(pages)
     assert result.stderr.splitlines()[-1] == "12 files, 24 articles, 0 errors, 0 pages without articles"
     assert parts(tmp_path) == ["local.jsonl", "out", "pages"]
+
+
+def test_names_that_are_not_utf8_are_planned_extracted_and_reported(tmp_path: Path, cluster: LocalCluster, fake: None) -> None:
+    folder = write_pages(tmp_path / "pages", PAGES)
+    (folder / os.fsdecode(b"bad\xff.txt")).write_text("坏名字\n", encoding="utf-8")
+    (folder / os.fsdecode(b"bin\xfe.txt")).write_bytes(b"\x00")
+    outdir = tmp_path / "out"
+    result = run("extract", folder, "-o", outdir, "--engine", "dask", "--scheduler", cluster.scheduler_address, "--partitions", "2")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert [json.loads(line)["doc_id"] for line in concatenated(outdir)] == ["a.txt", "a.txt", "b.txt", "bad\\xff.txt", "sub/c.txt", "sub/c.txt", "sub/c.txt"]
+    errors = [json.loads(line) for line in read_jsonl(outdir / "errors.jsonl")]
+    assert errors == [{"path": f"{folder}/bin\\xfe.txt", "error": "binary file (contains NUL bytes)"}]
 
 
 def test_errors_file_and_exit_status(tmp_path: Path, cluster: LocalCluster, fake: None) -> None:
@@ -70,11 +85,10 @@ def test_errors_file_and_exit_status(tmp_path: Path, cluster: LocalCluster, fake
     assert [json.loads(line) for line in read_jsonl(outdir / "errors.jsonl")] == [
         {"path": str(folder / "binary.txt"), "error": "binary file (contains NUL bytes)"},
         {"path": str(folder / "boom.txt"), "error": "RuntimeError: boom"},
-        {"path": str(folder / "empty.txt"), "error": "empty file"},
         {"path": str(folder / "unreadable.txt"), "error": "no such file"},
     ]
     assert parts(outdir) == ["errors.jsonl", "part-00000.jsonl", "part-00001.jsonl", "part-00002.jsonl"]
-    assert result.stderr.splitlines()[-1] == "7 files, 6 articles, 4 errors, 0 pages without articles"
+    assert result.stderr.splitlines()[-1] == "7 files, 6 articles, 3 errors, 1 page without articles"
 
 
 def test_rerun_replaces_the_folder(tmp_path: Path, cluster: LocalCluster, fake: None) -> None:
@@ -98,6 +112,7 @@ def test_failed_run_leaves_previous_folder(tmp_path: Path, cluster: LocalCluster
     folder = write_pages(tmp_path / "pages", PAGES)
     outdir = tmp_path / "out"
     outdir.mkdir()
+    (outdir / MARKER).touch()  # an earlier run's output
     (outdir / "part-00000.jsonl").write_text("previous\n")
     result = run("extract", folder, "-o", outdir, "--engine", "dask", "--scheduler", cluster.scheduler_address)
     assert result.exit_code == 1
@@ -123,7 +138,6 @@ def test_python_api_bags(tmp_path: Path, client: Client) -> None:
     assert [(o.doc_id, o.error) for o in outcomes if o.error] == [
         ("binary.txt", "binary file (contains NUL bytes)"),
         ("boom.txt", "RuntimeError: boom"),
-        ("empty.txt", "empty file"),
         ("unreadable.txt", "no such file"),
     ]
 
@@ -168,7 +182,7 @@ def staged_partitions(staging: Path) -> list[int]:
 
 
 def contents(outdir: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in outdir.iterdir()}
+    return {p.name: p.read_bytes() for p in outdir.iterdir() if p.name != MARKER}
 
 
 def clean_run(folder: Path, outdir: Path, client: Client, npartitions: int) -> dict[str, bytes]:
@@ -183,6 +197,7 @@ def test_resume_computes_only_the_missing_partitions(tmp_path: Path, client: Cli
     clean = clean_run(folder, tmp_path / "clean", client, 4)
     outdir = tmp_path / "out"
     outdir.mkdir()
+    (outdir / MARKER).touch()  # an earlier run's output
     (outdir / "part-00000.jsonl").write_text("previous\n")
     staging = interrupted(folder, outdir, client, 4, count=4)  # stopped on the second partition to arrive
     assert contents(outdir) == {"part-00000.jsonl": b"previous\n"}

@@ -355,7 +355,7 @@ def test_predictions_for_documents_without_gold_are_ignored_with_a_warning(tmp_p
 class TitleExtractor:
     """Stands in for an Extractor: one article per page, titled with the page's first line."""
 
-    def pipe(self, items: Iterable[tuple[str, str]]) -> Iterator[tuple[str, list[Article]]]:
+    def pipe_pages(self, items: Iterable[tuple[str, str]]) -> Iterator[tuple[str, list[Article]]]:
         for doc_id, text in items:
             yield doc_id, [Article(doc_id=doc_id, index=0, kind="report", title=text.splitlines()[0])]
 

@@ -177,15 +177,15 @@ def test_rebuilding_the_doc_gives_the_records_of_splitting_in_place(
     expected = {name: pkuseg.parse(text, doc_id=name) for name, text in pages.items()}
     monkeypatch.setattr("zxextract.spans._REBUILD_ABOVE", 0)  # always rebuild
     assert {name: pkuseg.parse(text, doc_id=name) for name, text in pages.items()} == expected
-    assert dict(pkuseg.pipe(pages.items())) == expected  # a rebuilt Doc keeps pipe's context: the doc_id
+    assert dict(pkuseg.pipe_pages(pages.items())) == expected  # a rebuilt Doc keeps pipe's context: the doc_id
 
 
 def test_pipe_with_two_processes_gives_the_records_of_one(pages: dict[str, str]) -> None:
     char = zxextract.load(segmenter="char")
     char.add_brands([{"name": "云端议事厅", "kind": "platform"}])  # added rules must reach the workers
     items = [*pages.items(), ("extra", "本报讯 大足区政协用好云端议事厅平台。")]
-    one = list(char.pipe(items, n_process=1))
-    two = list(char.pipe(iter(items), n_process=2, batch_size=1))
+    one = list(char.pipe_pages(items, n_process=1))
+    two = list(char.pipe_pages(iter(items), n_process=2, batch_size=1))
     assert two == one
     assert [b.name for b in one[-1][1][0].brands] == ["云端议事厅"]
 

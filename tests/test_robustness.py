@@ -181,3 +181,39 @@ def test_column_wraps_leave_districts_officials_quantities_unchanged(extractor: 
         articles = extractor.parse(noisy)
         assert_spans_valid(noisy, articles)
         assert essence(articles) == clean
+
+
+# --- Extractor.pipe: spaCy's shapes, and a clear TypeError for any other --------------------------
+
+
+PIPE_PAGES = ["本报讯 大足区政协委员杨雨调研。", "本报讯 梁平区政协召开会议。"]
+
+
+def test_pipe_takes_texts_and_yields_their_articles_in_order(extractor: zxextract.Extractor) -> None:
+    expected = [extractor.parse(text) for text in PIPE_PAGES]
+    assert list(extractor.pipe(PIPE_PAGES)) == expected
+    assert list(extractor.pipe(iter(PIPE_PAGES), n_process=2, batch_size=1)) == expected
+
+
+def test_pipe_as_tuples_passes_the_context_back_and_a_str_context_is_the_doc_id(extractor: zxextract.Extractor) -> None:
+    pairs = [(PIPE_PAGES[0], "one.txt"), (PIPE_PAGES[1], {"row": 7})]
+    (first, one), (second, row) = extractor.pipe(pairs, as_tuples=True)
+    assert (one, row) == ("one.txt", {"row": 7})
+    assert first == extractor.parse(PIPE_PAGES[0], doc_id="one.txt") and {a.doc_id for a in second} == {"<string>"}
+    assert list(extractor.pipe_pages([("one.txt", PIPE_PAGES[0])])) == [("one.txt", first)]
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda e: e.pipe([("a.txt", "本报讯")]), r"pipe\(\) takes texts, not a tuple of 2"),
+        (lambda e: e.pipe(["本报讯"], as_tuples=True), r"pipe\(as_tuples=True\) takes \(text, context\) pairs, not str"),
+        (lambda e: e.pipe([("本报讯", "a", "b")], as_tuples=True), "not a tuple of 3"),
+        (lambda e: e.pipe([42]), "takes str, not int"),
+        (lambda e: e.pipe_pages(["ab"]), r"pipe_pages\(\) takes \(doc_id, text\) pairs, not str"),
+    ],
+    ids=["pair-without-as_tuples", "text-with-as_tuples", "triple", "int", "two-character-string"],
+)
+def test_pipe_refuses_the_wrong_shape(extractor: zxextract.Extractor, call, message: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(TypeError, match=message):
+        list(call(extractor))

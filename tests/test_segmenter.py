@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import zxextract
 from zxextract.normalize import normalize
-from zxextract.segmenter import FastPkuseg
+from zxextract.segmenter import BLOCK, MAX_PIECE, FastPkuseg, bounded_pieces
 from zxextract.tokenizer import align, char_tokens
 
 SEEDS = sorted((Path(__file__).parent.parent / "seeds").glob("*.txt"))
@@ -75,3 +75,52 @@ def test_characters_past_the_bmp_keep_their_own_features(pkuseg_model) -> None:
     seg, fast = pkuseg_model
     text = "增长\U00100000个百分点，达到\U00100000\U00100000万吨，同比增长12%"
     assert fast.cut(text) == seg.cut(text)
+
+
+DEV2 = Path(__file__).resolve().parents[1].parent / "shared" / "dev2" / "texts"
+
+
+def test_a_long_paragraph_without_whitespace_cuts_as_spacy_pkuseg_cuts_it(pkuseg_model) -> None:
+    """Pieces past MAX_PIECE are cut after punctuation: on real text the words stay those of the whole piece."""
+    seg, fast = pkuseg_model
+    paragraph = "".join(normalize(SEED_TEXT).text.split())
+    assert len(paragraph) > 10 * MAX_PIECE
+    assert fast.cut(paragraph) == seg.cut(paragraph)
+
+
+def test_dev2_pages_cut_as_spacy_pkuseg_cuts_them(pkuseg_model) -> None:
+    if not DEV2.is_dir():
+        pytest.skip("no dev2 pages beside the repository")
+    seg, fast = pkuseg_model
+    for path in sorted(DEV2.glob("*.txt")):
+        text = normalize(path.read_text(encoding="utf-8")).text
+        assert fast.cut(text) == seg.cut(text), path.name
+        joined = "".join(text.split())
+        assert fast.cut(joined) == seg.cut(joined), path.name
+
+
+def test_a_long_run_is_scored_in_bounded_blocks(pkuseg_model, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A wall of digits or base64 is one piece for pkuseg; scoring it whole took ~2 KB per character."""
+    _, fast = pkuseg_model
+    sizes: list[int] = []
+    scored = FastPkuseg._segment_block
+
+    def recording(self: FastPkuseg, pieces: list[str]):  # type: ignore[no-untyped-def]
+        sizes.append(sum(map(len, pieces)))
+        return scored(self, pieces)
+
+    monkeypatch.setattr(FastPkuseg, "_segment_block", recording)
+    for run in ("1" * 20_000, "QUJD" * 5_000, "１" * 20_000, "、" * 20_000):
+        words = fast.cut(run)
+        assert "".join(words) == run
+        assert max(map(len, words)) <= MAX_PIECE
+    assert max(sizes) <= BLOCK + MAX_PIECE
+
+
+def test_bounded_pieces_cut_after_punctuation_within_the_limit() -> None:
+    text = "一二三四五，六七八九十。" * 3 + "甲" * 25
+    parts = bounded_pieces(text, limit=10)
+    assert "".join(parts) == text
+    assert all(len(part) <= 10 for part in parts)
+    assert parts[:3] == ["一二三四五，", "六七八九十。", "一二三四五，"]
+    assert bounded_pieces("短", limit=10) == ["短"]

@@ -22,26 +22,28 @@ Failed inputs are never skipped: a resume retries them.
 
 from __future__ import annotations
 
+import hashlib
 import json
-import multiprocessing
 import os
-import signal
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+import stat
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING
 
-from .io import InputError, Source
+from .io import InputError, Source, file_kind, printable
 from .records import Article
+from .workers import DEFAULT_BUDGET, Budget, Lost, parallel_map, start_method
 
 if TYPE_CHECKING:
     from .extractor import Extractor
 
 IN_FLIGHT_PER_WORKER = 4  # pages queued per worker process: keeps workers busy and memory flat
+LEDGER_FORMAT = 2  # the ledger's first line names its run: {"format", "plan"}
 
 
 class RunError(Exception):
@@ -112,7 +114,7 @@ def article_json(article: Article) -> str:
 
 def error_json(outcome: Outcome) -> str:
     """One line of the errors file."""
-    return json.dumps({"path": outcome.path, "error": outcome.error}, ensure_ascii=False)
+    return json.dumps({"path": printable(outcome.path), "error": outcome.error}, ensure_ascii=False)
 
 
 @dataclass
@@ -146,33 +148,51 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def outcomes(sources: Iterable[Source], settings: Settings, workers: int = 1) -> Iterator[Outcome]:
-    """Outcomes in input order; with ``workers`` > 1 in that many processes, each loading the pipeline once."""
-    if workers <= 1:
+def outcomes(sources: Sequence[Source], settings: Settings, workers: int = 1, budget: Budget = DEFAULT_BUDGET) -> Iterator[Outcome]:
+    """Outcomes in input order, from ``workers`` worker processes (:mod:`zxextract.workers`).
+
+    Where workers are forked, the pipeline is loaded here first and inherited
+    (and even one worker is used: a page that kills its process or runs over
+    ``budget`` is then one error, not the end of the run). Without fork, one
+    worker means this process; more are spawned and each loads the pipeline.
+    """
+    if start_method() == "fork":
+        extractor = extractor_for(settings)  # a LoadError stops the run here, before any worker starts
+        warm = getattr(extractor, "warm", None)  # a custom loader's extractor may not have it
+        if warm is not None:
+            warm()
+    elif workers <= 1:
         for source in sources:
             yield extract_one(source, settings)
         return
-    # spawn: a fresh interpreter per worker behaves the same on every OS and inherits no threads
-    with multiprocessing.get_context("spawn").Pool(workers, initializer=_ignore_sigint) as pool:
-        pending: deque[multiprocessing.pool.AsyncResult[Outcome]] = deque()
-        for source in sources:
-            pending.append(pool.apply_async(extract_one, (source, settings)))
-            if len(pending) >= IN_FLIGHT_PER_WORKER * workers:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
+    results = parallel_map(partial(extract_one, settings=settings), sources, workers, budget, IN_FLIGHT_PER_WORKER)
+    for source, result in zip(sources, results):
+        yield Outcome(source.doc_id, source.path, error=result.reason) if isinstance(result, Lost) else result
 
 
-def _ignore_sigint() -> None:
-    """Ctrl-C is the parent's to handle (it stops the pool); workers would only print tracebacks."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def plan_digest(sources: Sequence[Source], settings: Settings) -> str:
+    """What decides a run's records: its inputs (doc_id and path, in order) and settings, as one SHA-256."""
+    plan = {
+        "inputs": [[printable(source.doc_id), printable(source.path)] for source in sources],
+        "segmenter": settings.segmenter,
+        "rules": [[path, _file_digest(path)] for path in settings.rules],
+    }
+    return hashlib.sha256(json.dumps(plan, ensure_ascii=False).encode()).hexdigest()
+
+
+def _file_digest(path: str) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 class JsonlOutput:
     """The local engine's output file, replaced only whole, with a resumable run beside it (module docstring)."""
 
-    def __init__(self, path: Path, resume: bool = False) -> None:
+    def __init__(self, path: Path, resume: bool = False, plan: str | None = None) -> None:
         self.path = path
+        self.plan = plan  # plan_digest of this run: a resume of another run's ledger is refused
         self.partial = _beside(path, ".partial")
         self.ledger_path = _beside(path, ".progress")
         self.errors_path = _beside(path, ".errors")
@@ -186,6 +206,8 @@ class JsonlOutput:
         self._error_lines: IO[bytes]
 
     def __enter__(self) -> JsonlOutput:
+        for path in (self.path, self.partial, self.ledger_path, self.errors_path, self.errors_partial):
+            check_file_target(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             if self.resume and self.partial.is_file() and self.ledger_path.is_file():
@@ -193,6 +215,7 @@ class JsonlOutput:
             else:
                 self._records = self._open(self.partial, "wb")
                 self._ledger = self._open(self.ledger_path, "wb")
+                self._ledger.write(json.dumps({"format": LEDGER_FORMAT, "plan": self.plan}).encode() + b"\n")
                 if self.resume and self.path.is_file():
                     self._keep_output()
             self._error_lines = self._open(self.errors_partial, "wb")
@@ -250,8 +273,10 @@ class JsonlOutput:
     def _continue_partial(self) -> None:
         """Trust the ledger while it matches .partial; cut both after the last trusted page."""
         size = self.partial.stat().st_size
-        records_end = ledger_end = 0
+        records_end = 0
         with self.ledger_path.open("rb") as ledger:
+            self._check_header(ledger.readline())
+            ledger_end = ledger.tell()
             for line in ledger:
                 try:
                     entry = json.loads(line)
@@ -269,6 +294,20 @@ class JsonlOutput:
         self._ledger.truncate(ledger_end)
         self._ledger.seek(ledger_end)
 
+    def _check_header(self, line: bytes) -> None:
+        """Refuse a ledger that is not this tool's, or that belongs to a run of other inputs or settings."""
+        try:
+            header = json.loads(line)
+            known = isinstance(header, dict) and header.get("format") == LEDGER_FORMAT
+        except ValueError:
+            known = False
+        if not known:
+            raise RunError(f"cannot resume: {printable(str(self.ledger_path))} is not a progress ledger of this version; "
+                           "run without --resume to start over")
+        if header.get("plan") != self.plan:
+            raise RunError(f"cannot resume: {printable(str(self.ledger_path))} is from a run with different inputs or settings "
+                           "(--segmenter, --rules); run without --resume to start over")
+
     def _keep_output(self) -> None:
         """Start from the finished output: copy its records, note their doc_ids as done."""
         counts: dict[str, int] = {}
@@ -285,17 +324,62 @@ class JsonlOutput:
             self._note(doc_id, articles)
 
 
+class StdoutOutput:
+    """``-o -``: records streamed to standard output as each page finishes (errors go to stderr only)."""
+
+    def __init__(self, stream: IO[bytes] | None = None) -> None:
+        self.stream = stream
+        self.articles = 0
+        self.errors = 0
+
+    def __enter__(self) -> StdoutOutput:
+        if self.stream is None:
+            self.stream = sys.stdout.buffer
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+        pass
+
+    def todo(self, sources: list[Source]) -> list[Source]:
+        return sources
+
+    def add(self, outcome: Outcome) -> None:
+        assert self.stream is not None
+        if outcome.error is not None:
+            self.errors += 1
+            return
+        self.stream.write(b"".join(article_json(article).encode() + b"\n" for article in outcome.articles))
+        self.stream.flush()
+
+    def commit(self) -> None:
+        assert self.stream is not None
+        self.stream.flush()
+
+
+def check_file_target(path: Path) -> None:
+    """Refuse to write over anything but a regular file: a folder, a device (``/dev/null``), a FIFO or a socket."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise RunError(f"cannot use {printable(str(path))}: {error.strerror}") from None
+    if not stat.S_ISREG(mode):
+        raise RunError(f"{printable(str(path))} is {file_kind(mode)}, not a regular file: refusing to write over it")
+
+
 def extract_to_jsonl(
     sources: list[Source],
-    output: JsonlOutput,
+    output: JsonlOutput | StdoutOutput,
     settings: Settings,
     workers: int = 1,
     on_outcome: Callable[[Outcome], None] = lambda outcome: None,
+    budget: Budget = DEFAULT_BUDGET,
 ) -> Summary:
     """The local engine: every source not already done goes through :func:`extract_one` into ``output``."""
     todo = output.todo(sources)
     summary = Summary(files=len(sources), articles=output.articles, skipped=len(sources) - len(todo))
-    for outcome in outcomes(todo, settings, workers):
+    for outcome in outcomes(todo, settings, workers, budget):
         output.add(outcome)
         summary.add(outcome)
         on_outcome(outcome)

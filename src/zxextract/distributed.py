@@ -36,19 +36,34 @@ import math
 import operator
 import os
 import shutil
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dask.bag as db
 from distributed import Client, LocalCluster, as_completed
 
-from .batch import Outcome, RunError, Settings, Summary, article_json, error_json, extract_one, sync_dir
-from .io import Source, discover
+from .batch import (
+    Outcome,
+    RunError,
+    Settings,
+    Summary,
+    article_json,
+    error_json,
+    extract_one,
+    sync_dir,
+)
+from .io import Source, discover, file_kind, printable
 
 PARTITION_SIZE = 100  # pages per partition: bounds worker and client memory per task
 PARTITIONS_PER_WORKER = 2  # at least this many, so a slow partition does not idle the others
 PLAN = "plan.json"
+MARKER = ".zxextract-output"  # in every folder this engine writes: only such a folder is ever replaced or removed
+SCHEMES = ("tcp", "tls")  # what a scheduler address may start with (tls: see docs/scale.md)
+DEFAULT_PORT = 8786
+CONNECT_SECONDS = 30  # a scheduler that does not answer in this time is an error, not a hang
 
 
 class PlanMismatch(RunError):
@@ -104,6 +119,7 @@ def extract_to_dir(
     run's); ``on_skipped`` gets the number of pages kept, before any outcome.
     A staged run of another plan raises :class:`PlanMismatch`.
     """
+    outdir = check_output_folder(outdir)
     staging = outdir.with_name(outdir.name + ".partial")
     staged = _read_plan(staging) if resume else None
     if npartitions is None:  # a resume keeps the staged run's count: the cluster may have changed size
@@ -133,11 +149,72 @@ def extract_to_dir(
 
 
 def connect(scheduler: str | None, workers: int) -> Client:
-    """A client of the scheduler at ``scheduler``, or of a new LocalCluster with ``workers`` single-threaded processes."""
-    if scheduler:
-        return Client(scheduler)
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
-    return Client(cluster)
+    """A client of the scheduler at ``scheduler``, or of a new LocalCluster with ``workers`` single-threaded processes.
+
+    An address that is not a scheduler (:func:`check_scheduler_address`), or
+    one that does not answer within CONNECT_SECONDS, is a :class:`RunError`.
+    """
+    if not scheduler:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
+        return Client(cluster)
+    address = check_scheduler_address(scheduler)
+    try:
+        return Client(address, timeout=CONNECT_SECONDS)
+    except (OSError, TimeoutError, MemoryError, ValueError, TypeError) as error:
+        # MemoryError: a server that is not a Dask scheduler answered with bytes read as a frame length
+        raise RunError(f"cannot connect to a Dask scheduler at {address}: {type(error).__name__}: {error}") from None
+
+
+def check_scheduler_address(address: str) -> str:
+    """``address`` as SCHEME://HOST:PORT (tcp by default, port 8786 by default); ValueError says what is wrong."""
+    text = address.strip()
+    if "://" not in text:
+        text = "tcp://" + text
+    scheme, _, rest = text.partition("://")
+    if scheme not in SCHEMES:
+        raise ValueError(f"{address!r}: the scheme must be one of {', '.join(s + '://' for s in SCHEMES)}, not {scheme}://")
+    try:
+        parsed = urlsplit(f"//{rest}")
+        port = parsed.port
+    except ValueError as error:
+        raise ValueError(f"{address!r}: {error}") from None
+    host = parsed.hostname
+    if not host or parsed.path not in ("", "/") or parsed.query or parsed.fragment or parsed.username or parsed.password:
+        raise ValueError(f"{address!r} is not SCHEME://HOST:PORT (e.g. tcp://scheduler.example:8786)")
+    if port == 0:
+        raise ValueError(f"{address!r}: port 0 is not a scheduler's port")
+    shown = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{shown}:{port or DEFAULT_PORT}"
+
+
+def check_output_folder(outdir: Path) -> Path:
+    """``outdir`` as an absolute path, once it is safe to replace: refuse what this engine did not write.
+
+    An existing ``outdir``, ``outdir.partial`` or ``outdir.old`` must be
+    empty or hold the MARKER (or, for staging, a plan) of an earlier run;
+    the root folder and non-folders are refused. Raises :class:`RunError`.
+    """
+    outdir = Path(os.path.abspath(outdir))
+    if outdir.parent == outdir:
+        raise RunError(f"{outdir} is the root folder: choose a new folder for the output")
+    for folder, evidence in ((outdir, (MARKER,)), (outdir.with_name(outdir.name + ".partial"), (MARKER, PLAN)),
+                             (outdir.with_name(outdir.name + ".old"), (MARKER,))):
+        try:
+            mode = folder.lstat().st_mode
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            raise RunError(f"cannot use {printable(str(folder))}: {error.strerror}") from None
+        if not stat.S_ISDIR(mode):
+            raise RunError(f"{printable(str(folder))} is {file_kind(mode)}, not a folder of this tool: refusing to replace it")
+        try:
+            ours = any((folder / name).exists() for name in evidence) or not any(os.scandir(folder))
+        except OSError as error:
+            raise RunError(f"cannot use {printable(str(folder))}: {error.strerror}") from None
+        if not ours:
+            raise RunError(f"{printable(str(folder))} exists and was not written by zxextract (no {MARKER} in it): "
+                           "refusing to replace it; choose a new folder or empty this one")
+    return outdir
 
 
 def _sources(inputs: Iterable[str | Path] | Sequence[Source]) -> list[Source]:
@@ -185,7 +262,7 @@ def _plan(chunks: list[list[Source]], settings: Settings) -> dict[str, Any]:
             "rules": [[path, _digest(path)] for path in settings.rules],  # an edited rules file is another run
             "loader": None if loader is None else f"{loader.__module__}.{loader.__qualname__}",
         },
-        "partitions": [[[source.doc_id, source.path] for source in chunk] for chunk in chunks],
+        "partitions": [[[source.doc_id, printable(source.path)] for source in chunk] for chunk in chunks],
     }
 
 
@@ -225,8 +302,9 @@ def _pages(plan: dict[str, Any]) -> list[list[str]]:
 def _stage(staging: Path, plan: dict[str, Any], staged: dict[str, Any] | None) -> set[int]:
     """The partitions kept from the staged run (``staged`` is its plan, None to start over); ``staging`` then holds only them and the plan."""
     if staged is None:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)  # check_output_folder vouched that it is ours
         staging.mkdir(parents=True)
+        _write_lines(staging / MARKER, [])
         _write_lines(staging / PLAN, [json.dumps(plan, ensure_ascii=False)])
         return set()
     _check_plan(staged, plan, staging)
@@ -242,10 +320,11 @@ def _complete_partitions(staging: Path, count: int) -> set[int]:
 
 def _keep_only(staging: Path, kept: set[int]) -> None:
     """Remove everything staged but the plan and the kept partitions: partial, failed, temporary or merged files."""
-    keep = {PLAN} | {_part(n) for n in kept} | {_errors(n) for n in kept}
+    keep = {PLAN, MARKER} | {_part(n) for n in kept} | {_errors(n) for n in kept}
     for path in staging.iterdir():
         if path.name not in keep:
             path.unlink()
+    _write_lines(staging / MARKER, [])  # a staging folder from before markers gets one
 
 
 def _finish(staging: Path, count: int, errors: list[str]) -> None:

@@ -318,7 +318,7 @@ def _predict(pages: dict[str, str], pages_dir: Path, extractor: Extractor | None
 
         extractor = load()
     texts = ((doc_id, path.read_text(encoding="utf-8")) for doc_id, path in paths.items())
-    for _, articles in extractor.pipe(texts):
+    for _, articles in extractor.pipe_pages(texts):
         yield from articles
 
 

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import spacy
 from spacy.language import Language
 
-from . import components  # noqa: F401  (registers the zx_* factories)
-from . import tokenizer  # noqa: F401  (registers zxextract.Tokenizer.v1)
+from . import (
+    components,  # noqa: F401  (registers the zx_* factories)
+    tokenizer,  # noqa: F401  (registers zxextract.Tokenizer.v1)
+)
 from .assemble import build_articles
 from .components import RuleComponent
 from .records import Article
 from .ruleset import RuleRow, read_rules_file, validate_rows
 from .tokenizer import doc_text
+from .workers import Budget, Lost, parallel_map
 
 PIPELINE_NAME = "zxextract_zh"
 DEFAULT_DOC_ID = "<string>"
@@ -102,42 +103,89 @@ class Extractor:
         return articles
 
     def pipe(
-        self, items: Iterable[tuple[str, str]], n_process: int = 1, batch_size: int = 8
-    ) -> Iterator[tuple[str, list[Article]]]:
-        """(doc_id, articles) for each (doc_id, text), in input order, streaming.
+        self, texts: Iterable[Any], as_tuples: bool = False, n_process: int = 1, batch_size: int = 8
+    ) -> Iterator[Any]:
+        """The articles of each text, in input order, streaming; as spaCy's ``Language.pipe``.
 
-        With ``n_process`` > 1, forked worker processes (each with this
-        extractor, added rules included) parse the pages and send back only the
-        records, at most ``n_process * batch_size`` pages in flight; spaCy's own
-        ``n_process`` would ship every Doc back to be assembled here, which
-        leaves the second process idle.
+        ``texts`` are strings, yielding a list of Articles each (doc_id
+        ``"<string>"``); with ``as_tuples=True`` they are ``(text, context)``
+        pairs yielding ``(articles, context)``, a ``str`` context being the
+        articles' doc_id. Anything else is a TypeError. With ``n_process`` > 1
+        the pages are parsed by :mod:`zxextract.workers` (forked, they inherit
+        this extractor and its added rules), at most ``n_process * batch_size``
+        in flight; an error raised by a page is raised here at its place, and
+        a page whose worker died twice raises :class:`WorkerLost`.
         """
-        checked = ((doc_id, _as_text(text, None)) for doc_id, text in items)
-        if n_process <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-            texts = ((text, doc_id) for doc_id, text in checked)
-            for doc, doc_id in self.nlp.pipe(texts, as_tuples=True, n_process=n_process, batch_size=batch_size):
-                yield doc_id, (build_articles(doc, doc_id) if doc_text(doc).strip() else [])
+        pairs = (_pipe_item(item, as_tuples) for item in texts)
+        if n_process <= 1:
+            for doc, (doc_id, context) in self.nlp.pipe(
+                ((text, (doc_id, context)) for text, doc_id, context in pairs), as_tuples=True, batch_size=batch_size
+            ):
+                articles = build_articles(doc, doc_id) if doc_text(doc).strip() else []
                 self._settle()
+                yield (articles, context) if as_tuples else articles
             return
-        global _WORKER_EXTRACTOR
-        _WORKER_EXTRACTOR = self  # inherited by the forked workers
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=n_process, mp_context=context) as pool:
-            window: deque[Future] = deque()
-            for doc_id, text in checked:
-                window.append(pool.submit(_parse_in_worker, doc_id, text))
-                if len(window) >= n_process * batch_size:
-                    yield window.popleft().result()
-            while window:
-                yield window.popleft().result()
+        self.warm()  # before forking, so the workers share the pipeline's pages
+        queue: deque[tuple[str, Any]] = deque()
+
+        def tasks() -> Iterator[tuple[str, str]]:
+            for text, doc_id, context in pairs:
+                queue.append((doc_id, context))
+                yield text, doc_id
+
+        for result in parallel_map(self._parse_pair, tasks(), n_process, Budget(None, None), batch_size):
+            doc_id, context = queue.popleft()
+            if isinstance(result, Lost):
+                raise WorkerLost(f"page {doc_id!r}: {result.reason}")
+            yield (result, context) if as_tuples else result
+
+    def pipe_pages(self, pages: Iterable[tuple[str, str]], n_process: int = 1, batch_size: int = 8) -> Iterator[tuple[str, list[Article]]]:
+        """``(doc_id, articles)`` for each ``(doc_id, text)``: :meth:`pipe` in the shape the batch and evaluation code use."""
+
+        def checked() -> Iterator[tuple[str, str]]:
+            for item in pages:
+                if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)):
+                    raise TypeError(f"pipe_pages() takes (doc_id, text) pairs, not {_shape(item)}")
+                yield item[1], item[0]
+
+        for articles, doc_id in self.pipe(checked(), as_tuples=True, n_process=n_process, batch_size=batch_size):
+            yield doc_id, articles
+
+    def _parse_pair(self, pair: tuple[str, str]) -> list[Article]:
+        text, doc_id = pair
+        return self.parse(text, doc_id=doc_id)
+
+    def warm(self) -> None:
+        """Build the lazy tables now (one tiny page) and freeze what is alive (:meth:`_settle`).
+
+        Called before worker processes are forked, so that they inherit the
+        tables instead of each building its own copy.
+        """
+        if not self._settled:
+            self.parse("政协", doc_id=DEFAULT_DOC_ID)
 
 
-_WORKER_EXTRACTOR: Extractor | None = None
+class WorkerLost(RuntimeError):
+    """A page of :meth:`Extractor.pipe` whose worker process died, and died again on the retry."""
 
 
-def _parse_in_worker(doc_id: str, text: str) -> tuple[str, list[Article]]:
-    assert _WORKER_EXTRACTOR is not None
-    return doc_id, _WORKER_EXTRACTOR.parse(text, doc_id=doc_id)
+def _pipe_item(item: Any, as_tuples: bool) -> tuple[str, str, Any]:
+    """(text, doc_id, context) of one item of :meth:`Extractor.pipe`; TypeError for the wrong shape."""
+    if not as_tuples:
+        if isinstance(item, (tuple, list)):
+            raise TypeError(f"pipe() takes texts, not {_shape(item)}: pass (text, context) pairs with as_tuples=True, "
+                            "or (doc_id, text) pairs to pipe_pages()")
+        return _as_text(item, None), DEFAULT_DOC_ID, None
+    if not (isinstance(item, (tuple, list)) and len(item) == 2):
+        raise TypeError(f"pipe(as_tuples=True) takes (text, context) pairs, not {_shape(item)}")
+    text, context = item
+    return _as_text(text, None), context if isinstance(context, str) else DEFAULT_DOC_ID, context
+
+
+def _shape(item: Any) -> str:
+    if isinstance(item, (tuple, list)):
+        return f"a {type(item).__name__} of {len(item)}"
+    return type(item).__name__
 
 
 def _as_text(text: Any, encoding: str | None) -> str:

@@ -15,6 +15,7 @@ post-processor are pkuseg's own objects, applied as ``cut`` applies them.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,6 +32,10 @@ CLASS_NODES = 0x110000  # codes of pkuseg's class nodes ("**Num", "**Letter") co
 HASH_BASE = 0x9E3779B97F4A7C15  # odd 64-bit multiplier of the window hash
 HASH_MASK = (1 << 64) - 1
 BLOCK = 4096  # characters scored in one pass: enough to amortize numpy's per-call cost, few enough to stay in cache
+# The longest piece the CRF decodes whole: a longer run without whitespace (a wall of digits, base64, a paragraph
+# with no line break) is cut, after a punctuation mark in its last half where there is one, so memory stays
+# proportional to the text (scoring costs ~2 KB per character of a block). Page lines are far shorter.
+MAX_PIECE = 1024
 FAMILY_SHIFT = 56  # feature keys carry their family in the bits above the key proper
 # pkuseg's feature families, in the order it lists a character's features ("ww.l" and "ww.r" pair words).
 FAMILIES = ("$$", "c", "c-1", "c-1c", "c1", "cc1", "c-2", "c-2c-1", "c2", "w-1", "w1", "ww.l", "ww.r")
@@ -124,10 +129,16 @@ class FastPkuseg:
         for chunk in text.split():
             parts, is_word, _ = self.seg.preprocesser.solve(chunk)
             pieces.extend(zip(parts, is_word))
-        segmented = self._segment([piece for piece, is_word in pieces if not is_word])
+        bounded = [bounded_pieces(piece) for piece, is_word in pieces if not is_word]
+        segmented = self._segment([part for parts in bounded for part in parts])
         words: list[str] = []
+        parts_of = iter(bounded)
         for piece, is_word in pieces:
-            words.extend([piece] if is_word else self.seg.postprocesser(next(segmented)))
+            if is_word:
+                words.append(piece)
+                continue
+            piece_words = [word for _ in next(parts_of) for word in next(segmented)]
+            words.extend(self.seg.postprocesser(piece_words))
         return words
 
     def _segment(self, pieces: list[str]) -> Iterator[list[str]]:
@@ -229,6 +240,20 @@ class FastPkuseg:
         ids = self.word_hashes[length].lookup(window.view(np.int64))
         found[: len(window)] = np.where(ids == ABSENT, self.no_word, ids)
         return found
+
+
+def bounded_pieces(piece: str, limit: int | None = None) -> list[str]:
+    """``piece`` in consecutive parts of at most ``limit`` (MAX_PIECE) characters, each cut after punctuation if it can."""
+    limit = limit or MAX_PIECE
+    parts = []
+    start = 0
+    while len(piece) - start > limit:
+        end = start + limit
+        cut = next((i + 1 for i in range(end - 1, start + limit // 2 - 1, -1) if unicodedata.category(piece[i]).startswith("P")), end)
+        parts.append(piece[start:cut])
+        start = cut
+    parts.append(piece[start:])
+    return parts
 
 
 def _tagged(family: str, keys: Any) -> Any:
