@@ -456,7 +456,7 @@ def test_figures_equal_the_reference_scorer(tmp_path: Path, extractor, gold: Pat
         pytest.skip(f"{gold} not present")
     names = {json.loads(path.read_text(encoding="utf-8"))["doc_id"]: path.name.removesuffix(".json") for path in sorted(gold.glob("*.json"))}
     items = ((doc_id, (pages / name).read_text(encoding="utf-8")) for doc_id, name in names.items())
-    predicted = [a for _, articles in extractor.pipe(items) for a in articles]
+    predicted = [a for _, articles in extractor.pipe_pages(items) for a in articles]
     path = tmp_path / "pred.jsonl"
     path.write_text("".join(json.dumps(a.to_dict(), ensure_ascii=False) + "\n" for a in predicted), encoding="utf-8")
     expected = [line.split() for line in score_py(gold, path)]

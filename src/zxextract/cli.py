@@ -239,10 +239,10 @@ class _LazyExtractor:
     def __init__(self, **options: Any) -> None:
         self.options = options
 
-    def pipe(self, items: Iterable[tuple[str, str]]) -> Iterator[tuple[str, list[Article]]]:
+    def pipe_pages(self, items: Iterable[tuple[str, str]]) -> Iterator[tuple[str, list[Article]]]:
         from .extractor import load
 
-        return load(**self.options).pipe(items)
+        return load(**self.options).pipe_pages(items)
 
 
 @main.command(epilog="""\b
