@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from zxextract.brands import BrandFinder, canonical, default_rows
+from zxextract.evaluate import TypeScore
 from zxextract.normalize import normalize
 from zxextract.records import Brand, Hit
 
@@ -197,17 +198,14 @@ def _gold_and_found(finder: BrandFinder, gold_path: Path) -> tuple[set[str], set
 @pytest.mark.parametrize("gold_path", GOLD, ids=[p.name for p in GOLD])
 def test_seed_page_brands_close_to_gold(finder: BrandFinder, gold_path: Path) -> None:
     gold, found = _gold_and_found(finder, gold_path)
-    tp = len(gold & found)
-    f1 = 2 * tp / (len(gold) + len(found)) if gold or found else 1.0
-    assert f1 >= 0.9, (sorted(found - gold), sorted(gold - found))
+    assert TypeScore.of(gold, found).f1 >= 0.9, (sorted(found - gold), sorted(gold - found))
 
 
 def test_seed_pages_micro_f1(finder: BrandFinder) -> None:
-    tp = fp = fn = 0
+    total = TypeScore()
     for gold_path in GOLD:
-        gold, found = _gold_and_found(finder, gold_path)
-        tp, fp, fn = tp + len(gold & found), fp + len(found - gold), fn + len(gold - found)
-    assert 2 * tp / (2 * tp + fp + fn) >= 0.97
+        total += TypeScore.of(*_gold_and_found(finder, gold_path))
+    assert total.f1 >= 0.97
 
 
 @pytest.mark.parametrize(

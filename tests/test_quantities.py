@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from zxextract.evaluate import TypeScore
 from zxextract.normalize import normalize
 from zxextract.quantities import QuantityFinder
 
@@ -213,26 +214,22 @@ def _value(v: float | None) -> str | None:
     return None if v is None else f"{v:.6g}"
 
 
-def _page_counts() -> tuple[int, int, int]:
-    """(tp, fp, fn) over the seed pages, comparing page-level multisets as the scorer does."""
-    tp = fp = fn = 0
+def _page_counts() -> TypeScore:
+    """The counts over the seed pages, comparing page-level multisets as the scorer does."""
+    score = TypeScore()
     for gold_file in sorted((ROOT / "tests" / "data" / "gold").glob("*.json")):
         gold = json.loads(gold_file.read_text(encoding="utf-8"))
         text = normalize((ROOT / "seeds" / gold["doc_id"]).read_text(encoding="utf-8")).text
         predicted = Counter((_value(h.entity.value), _value(h.entity.value_max), h.entity.unit) for h in FINDER.find(text))
         expected = Counter((_value(q["value"]), _value(q["value_max"]), q["unit"]) for a in gold["articles"] for q in a["quantities"])
-        both = predicted & expected
-        tp += sum(both.values())
-        fp += sum((predicted - both).values())
-        fn += sum((expected - both).values())
-    return tp, fp, fn
+        score += TypeScore.of(expected, predicted)
+    return score
 
 
 def test_seed_pages_against_gold() -> None:
     """Page-level F1 floor; the one miss is 45公⏎里, split by a paragraph break the normalizer keeps."""
-    tp, fp, fn = _page_counts()
-    f1 = 2 * tp / (2 * tp + fp + fn)
-    assert f1 >= 0.99, (tp, fp, fn)
+    score = _page_counts()
+    assert score.f1 >= 0.99, score
 
 
 @pytest.mark.parametrize(
