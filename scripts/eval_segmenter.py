@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from train_segmenter import DEFAULT_DATA_DIR, DEFAULT_OUT_DIR, read_conllu_file, sentence_text  # noqa: E402
+from zxextract.evaluate import TypeScore  # noqa: E402
 
 GSD_TEST = "zh_gsdsimp-ud-test.conllu"
 
@@ -56,18 +57,13 @@ def score(name: str, segment: Segmenter, gold: list[list[str]]) -> Score:
     started = time.perf_counter()
     predicted = [segment(text) for text in texts]
     seconds = time.perf_counter() - started
-    correct = n_pred = n_gold = 0
+    total = TypeScore()
     for text, words, guess in zip(texts, gold, predicted):
         if "".join(guess) != text:
             raise ValueError(f"{name} changed the text: {text!r} -> {guess!r}")
-        gold_spans, pred_spans = spans(words), spans(guess)
-        correct += len(gold_spans & pred_spans)
-        n_gold += len(gold_spans)
-        n_pred += len(pred_spans)
-    precision, recall = correct / n_pred, correct / n_gold
-    f1 = 2 * precision * recall / (precision + recall)
+        total += TypeScore.of(spans(words), spans(guess))  # word spans are sets: one word, one place
     chars = sum(map(len, texts))
-    return Score(name, precision, recall, f1, chars / seconds)
+    return Score(name, total.precision, total.recall, total.f1, chars / seconds)
 
 
 def spacy_tokenizer(model_dir: Path, postprocess: bool) -> Segmenter:
