@@ -148,7 +148,9 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def outcomes(sources: Sequence[Source], settings: Settings, workers: int = 1, budget: Budget = DEFAULT_BUDGET) -> Iterator[Outcome]:
+def outcomes(
+    sources: Sequence[Source], settings: Settings, workers: int = 1, budget: Budget = DEFAULT_BUDGET
+) -> Iterator[Outcome]:
     """Outcomes in input order, from ``workers`` worker processes (:mod:`zxextract.workers`).
 
     Where workers are forked, the pipeline is loaded here first and inherited
@@ -302,11 +304,15 @@ class JsonlOutput:
         except ValueError:
             known = False
         if not known:
-            raise RunError(f"cannot resume: {printable(str(self.ledger_path))} is not a progress ledger of this version; "
-                           "run without --resume to start over")
+            raise RunError(
+                f"cannot resume: {printable(str(self.ledger_path))} is not a progress ledger of this version; "
+                "run without --resume to start over"
+            )
         if header.get("plan") != self.plan:
-            raise RunError(f"cannot resume: {printable(str(self.ledger_path))} is from a run with different inputs or settings "
-                           "(--segmenter, --rules); run without --resume to start over")
+            raise RunError(
+                f"cannot resume: {printable(str(self.ledger_path))} is from a run with different inputs or settings "
+                "(--segmenter, --rules); run without --resume to start over"
+            )
 
     def _keep_output(self) -> None:
         """Start from the finished output: copy its records, note their doc_ids as done."""

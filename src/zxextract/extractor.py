@@ -102,9 +102,7 @@ class Extractor:
         self._settle()
         return articles
 
-    def pipe(
-        self, texts: Iterable[Any], as_tuples: bool = False, n_process: int = 1, batch_size: int = 8
-    ) -> Iterator[Any]:
+    def pipe(self, texts: Iterable[Any], as_tuples: bool = False, n_process: int = 1, batch_size: int = 8) -> Iterator[Any]:
         """The articles of each text, in input order, streaming; as spaCy's ``Language.pipe``.
 
         ``texts`` are strings, yielding a list of Articles each (doc_id
@@ -139,7 +137,9 @@ class Extractor:
                 raise WorkerLost(f"page {doc_id!r}: {result.reason}")
             yield (result, context) if as_tuples else result
 
-    def pipe_pages(self, pages: Iterable[tuple[str, str]], n_process: int = 1, batch_size: int = 8) -> Iterator[tuple[str, list[Article]]]:
+    def pipe_pages(
+        self, pages: Iterable[tuple[str, str]], n_process: int = 1, batch_size: int = 8
+    ) -> Iterator[tuple[str, list[Article]]]:
         """``(doc_id, articles)`` for each ``(doc_id, text)``: :meth:`pipe` in the shape the batch and evaluation code use."""
 
         def checked() -> Iterator[tuple[str, str]]:
@@ -173,8 +173,10 @@ def _pipe_item(item: Any, as_tuples: bool) -> tuple[str, str, Any]:
     """(text, doc_id, context) of one item of :meth:`Extractor.pipe`; TypeError for the wrong shape."""
     if not as_tuples:
         if isinstance(item, (tuple, list)):
-            raise TypeError(f"pipe() takes texts, not {_shape(item)}: pass (text, context) pairs with as_tuples=True, "
-                            "or (doc_id, text) pairs to pipe_pages()")
+            raise TypeError(
+                f"pipe() takes texts, not {_shape(item)}: pass (text, context) pairs with as_tuples=True, "
+                "or (doc_id, text) pairs to pipe_pages()"
+            )
         return _as_text(item, None), DEFAULT_DOC_ID, None
     if not (isinstance(item, (tuple, list)) and len(item) == 2):
         raise TypeError(f"pipe(as_tuples=True) takes (text, context) pairs, not {_shape(item)}")
@@ -229,13 +231,13 @@ def load(
     if segmenter not in ("pkuseg", "char"):
         raise ValueError(f"segmenter must be 'pkuseg' or 'char', not {segmenter!r}")
     config: dict[str, Any] = {"nlp": {"tokenizer": {"segmenter": segmenter}}}
-    components: dict[str, dict[str, Any]] = {}
+    overrides: dict[str, dict[str, Any]] = {}
     if home is not None:
-        components["zx_districts"] = {"home": home}
+        overrides["zx_districts"] = {"home": home}
     if reference_date is not None:
-        components["zx_dates"] = {"reference_date": _iso_date(reference_date)}
-    if components:
-        config["components"] = components
+        overrides["zx_dates"] = {"reference_date": _iso_date(reference_date)}
+    if overrides:
+        config["components"] = overrides
     nlp = spacy.load(path or pipeline_path(), config=config)
     nlp.max_length = MAX_LENGTH
     if home is not None and "zx_districts" in nlp.pipe_names:

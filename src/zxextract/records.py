@@ -265,7 +265,6 @@ def _article_html(self: Article) -> str:
     return '<div class="zx-article">' + "".join(lines) + "</div>"
 
 
-
 E = TypeVar("E", Credit, District, Official, Brand, Quantity, Date, Document)
 
 
