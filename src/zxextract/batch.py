@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from .io import InputError, Source, file_kind, printable
 from .records import Article
@@ -75,9 +75,11 @@ def extractor_for(settings: Settings) -> Extractor:
     """This process's extractor for ``settings``: loaded on first use, then reused (once per worker)."""
     loader = settings.loader
     if loader is None:
-        from .extractor import load as loader
+        from .extractor import load
+
+        loader = load
     try:
-        extra = {"home": settings.home} if settings.home is not None else {}
+        extra: dict[str, Any] = {"home": settings.home} if settings.home is not None else {}
         if settings.reference_date:
             extra["reference_date"] = settings.reference_date
         return loader(rules=list(settings.rules), segmenter=settings.segmenter, **extra)

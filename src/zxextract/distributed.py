@@ -283,7 +283,7 @@ def _digest(path: str) -> str | None:
 def _read_plan(staging: Path) -> dict[str, Any] | None:
     """The staged run's plan; None without one (no staging folder, or one from before plans: a full run replaces it)."""
     try:
-        return json.loads((staging / PLAN).read_bytes())  # type: ignore[no-any-return]
+        return json.loads((staging / PLAN).read_bytes())
     except FileNotFoundError:
         return None
 

@@ -7,7 +7,7 @@ import gc
 from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import spacy
 from spacy.language import Language
@@ -241,7 +241,9 @@ def load(
     nlp = spacy.load(path or pipeline_path(), config=config)
     nlp.max_length = MAX_LENGTH
     if home is not None and "zx_districts" in nlp.pipe_names:
-        nlp.get_pipe("zx_districts").check_home()  # a home that is no province fails here, not on the first page
+        cast(
+            components.DistrictComponent, nlp.get_pipe("zx_districts")
+        ).check_home()  # a home that is no province fails here, not on the first page
     extractor = Extractor(nlp, freeze_gc)
     for rules_file in [rules] if isinstance(rules, (str, Path)) else rules or ():
         extractor.add_rules_file(rules_file)
