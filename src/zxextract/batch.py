@@ -59,8 +59,9 @@ class Settings:
     """How each worker process builds its extractor; hashable, as it keys the per-process cache.
 
     ``loader`` defaults to :func:`zxextract.extractor.load`, imported only when
-    needed (spaCy is slow to import); a module-level function can replace it
-    (a custom pipeline) and travels to worker processes by reference.
+    needed (spaCy is slow to import) and called with ``freeze_gc=True``; a
+    module-level function can replace it (a custom pipeline) and travels to
+    worker processes by reference.
     """
 
     rules: tuple[str, ...] = ()
@@ -74,12 +75,15 @@ class Settings:
 def extractor_for(settings: Settings) -> Extractor:
     """This process's extractor for ``settings``: loaded on first use, then reused (once per worker)."""
     loader = settings.loader
+    extra: dict[str, Any] = {}
     if loader is None:
         from .extractor import load
 
         loader = load
+        extra["freeze_gc"] = True  # a worker process is ours: freeze the pipeline's objects (Extractor._settle)
     try:
-        extra: dict[str, Any] = {"home": settings.home} if settings.home is not None else {}
+        if settings.home is not None:
+            extra["home"] = settings.home
         if settings.reference_date:
             extra["reference_date"] = settings.reference_date
         return loader(rules=list(settings.rules), segmenter=settings.segmenter, **extra)

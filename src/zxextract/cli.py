@@ -338,7 +338,9 @@ def evaluate(
         raise click.UsageError(f"{gold_dir} holds no gold files (*.json)")
     extractor = None
     if pred is None:
-        extractor = _LazyExtractor(rules=list(rules), segmenter=segmenter, reference_date=reference_date, home=home)
+        extractor = _LazyExtractor(
+            rules=list(rules), segmenter=segmenter, reference_date=reference_date, home=home, freeze_gc=True
+        )
     try:
         scores = score(gold_dir, pages_dir=pages, predictions=pred, extractor=extractor)  # type: ignore[arg-type]
     except (FileNotFoundError, ValueError) as error:

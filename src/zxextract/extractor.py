@@ -40,7 +40,7 @@ def pipeline_path() -> Path:
 class Extractor:
     """A loaded pipeline; reuse it for many pages."""
 
-    def __init__(self, nlp: Language, freeze_gc: bool = True) -> None:
+    def __init__(self, nlp: Language, freeze_gc: bool = False) -> None:
         self.nlp = nlp
         self.freeze_gc = freeze_gc
         self._settled = False
@@ -52,8 +52,10 @@ class Extractor:
         rule tables); left in the collector's oldest generation, every full
         collection rescans them, about a tenth of the time of a run. Frozen,
         they are skipped, and forked workers keep sharing their memory pages.
-        Objects frozen this way are never collected as cyclic garbage; pass
-        ``freeze_gc=False`` to :func:`load` to leave the collector alone.
+        Objects frozen this way are never collected as cyclic garbage, so it
+        is opt-in (``load(freeze_gc=True)``): the CLI and the batch engines,
+        which own their processes, turn it on; a library caller's process is
+        left alone by default.
         """
         if self.freeze_gc and not self._settled:
             self._settled = True
@@ -215,7 +217,7 @@ def load(
     rules: str | Path | Iterable[str | Path] | None = None,
     segmenter: str = "pkuseg",
     path: str | Path | None = None,
-    freeze_gc: bool = True,
+    freeze_gc: bool = False,
     reference_date: str | dt.date | None = None,
     home: str | None = None,
 ) -> Extractor:
@@ -226,7 +228,8 @@ def load(
     have year null. ``home``: the province (``"浙江省"``) whose units ambiguous
     district names denote when a page names no place of its own; default the
     pipeline's (重庆市). ``freeze_gc``: after the first page, freeze the objects
-    then alive out of the garbage collector's reach (:meth:`Extractor._settle`).
+    then alive out of the garbage collector's reach (:meth:`Extractor._settle`);
+    off by default, as it affects the whole process: the CLI and batch engines turn it on.
     """
     if segmenter not in ("pkuseg", "char"):
         raise ValueError(f"segmenter must be 'pkuseg' or 'char', not {segmenter!r}")
