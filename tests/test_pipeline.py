@@ -203,15 +203,15 @@ def test_rules_survive_to_bytes_and_pickling() -> None:
         assert [s._.zx["name"] for s in doc.spans["zx_brands"]] == ["云端议事厅"]
 
 
-def test_the_first_page_freezes_the_pipeline_out_of_the_collectors_reach_unless_asked_not_to() -> None:
+def test_the_first_page_freezes_the_pipeline_out_of_the_collectors_reach_only_when_asked() -> None:
     import gc
 
     page = "本报讯 大足区政协召开会议。"
     gc.unfreeze()
     try:
-        zxextract.load(segmenter="char", freeze_gc=False).parse(page)
+        zxextract.load(segmenter="char").parse(page)  # a library caller's process is left alone by default
         assert gc.get_freeze_count() == 0
-        frozen = zxextract.load(segmenter="char")
+        frozen = zxextract.load(segmenter="char", freeze_gc=True)
         assert gc.get_freeze_count() == 0  # not at load: the first page builds lazy tables that belong frozen too
         frozen.parse(page)
         assert gc.get_freeze_count() > 0

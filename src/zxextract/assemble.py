@@ -67,8 +67,8 @@ def build_articles(doc: Doc, doc_id: str) -> list[Article]:
             text="\n".join(text[s:e] for s, e in view.segments),
         )
         for field, (key, cls, identity) in _FIELDS.items():
-            found = records(key, cls)
-            setattr(article, field, _merge(field, found, identity) if identity else found)
+            entities = records(key, cls)
+            setattr(article, field, _merge(field, entities, identity) if identity else entities)
         result.append(article)
     return result
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from .io import InputError, Source, file_kind, printable
 from .records import Article
@@ -59,8 +59,9 @@ class Settings:
     """How each worker process builds its extractor; hashable, as it keys the per-process cache.
 
     ``loader`` defaults to :func:`zxextract.extractor.load`, imported only when
-    needed (spaCy is slow to import); a module-level function can replace it
-    (a custom pipeline) and travels to worker processes by reference.
+    needed (spaCy is slow to import) and called with ``freeze_gc=True``; a
+    module-level function can replace it (a custom pipeline) and travels to
+    worker processes by reference.
     """
 
     rules: tuple[str, ...] = ()
@@ -74,10 +75,15 @@ class Settings:
 def extractor_for(settings: Settings) -> Extractor:
     """This process's extractor for ``settings``: loaded on first use, then reused (once per worker)."""
     loader = settings.loader
+    extra: dict[str, Any] = {}
     if loader is None:
-        from .extractor import load as loader
+        from .extractor import load
+
+        loader = load
+        extra["freeze_gc"] = True  # a worker process is ours: freeze the pipeline's objects (Extractor._settle)
     try:
-        extra = {"home": settings.home} if settings.home is not None else {}
+        if settings.home is not None:
+            extra["home"] = settings.home
         if settings.reference_date:
             extra["reference_date"] = settings.reference_date
         return loader(rules=list(settings.rules), segmenter=settings.segmenter, **extra)
@@ -148,7 +154,9 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def outcomes(sources: Sequence[Source], settings: Settings, workers: int = 1, budget: Budget = DEFAULT_BUDGET) -> Iterator[Outcome]:
+def outcomes(
+    sources: Sequence[Source], settings: Settings, workers: int = 1, budget: Budget = DEFAULT_BUDGET
+) -> Iterator[Outcome]:
     """Outcomes in input order, from ``workers`` worker processes (:mod:`zxextract.workers`).
 
     Where workers are forked, the pipeline is loaded here first and inherited
@@ -302,11 +310,15 @@ class JsonlOutput:
         except ValueError:
             known = False
         if not known:
-            raise RunError(f"cannot resume: {printable(str(self.ledger_path))} is not a progress ledger of this version; "
-                           "run without --resume to start over")
+            raise RunError(
+                f"cannot resume: {printable(str(self.ledger_path))} is not a progress ledger of this version; "
+                "run without --resume to start over"
+            )
         if header.get("plan") != self.plan:
-            raise RunError(f"cannot resume: {printable(str(self.ledger_path))} is from a run with different inputs or settings "
-                           "(--segmenter, --rules); run without --resume to start over")
+            raise RunError(
+                f"cannot resume: {printable(str(self.ledger_path))} is from a run with different inputs or settings "
+                "(--segmenter, --rules); run without --resume to start over"
+            )
 
     def _keep_output(self) -> None:
         """Start from the finished output: copy its records, note their doc_ids as done."""

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from itertools import pairwise
-from typing import Any, Literal, get_args
+from typing import Any, Literal, cast, get_args
 
 import regex
 from pydantic import model_validator
@@ -335,7 +335,13 @@ class BrandFinder:
                 name = self._studio_name(name)
                 if not name:
                     continue
-            hits.append(Hit(q.start, q.end, Brand(name=name, parent=parent, kind=kind, text=text[q.start : q.end], rule=rule)))
+            hits.append(
+                Hit(
+                    q.start,
+                    q.end,
+                    Brand(name=name, parent=parent, kind=cast(BrandKind, kind), text=text[q.start : q.end], rule=rule),
+                )
+            )
         return hits
 
     def _known_of(self, name: str) -> tuple[str, str | None] | None:
@@ -388,7 +394,9 @@ class BrandFinder:
                 cut = min((n.start() for n in nouns if n.end() == max(x.end() for x in nouns)), default=len(m["sub"]))
                 if cut:
                     name, parent, end, rule = f"{base}·{m['sub'][:cut]}", base, m.start("sub") + cut, "brand:sub_brand"
-            yield Hit(m.start(), end, Brand(name=name, parent=parent, kind=kind, text=text[m.start() : end], rule=rule))
+            yield Hit(
+                m.start(), end, Brand(name=name, parent=parent, kind=cast(BrandKind, kind), text=text[m.start() : end], rule=rule)
+            )
 
     def _studio_hits(self, text: str) -> Iterator[Hit]:
         """Unquoted ``X委员工作室``: X from the last boundary word on, if proper (not generic).

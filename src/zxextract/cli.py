@@ -21,14 +21,16 @@ from .batch import (
     extract_to_jsonl,
     plan_digest,
 )
-from .io import MAX_BYTES, STDIN, Source, discover, printable
-from .workers import Budget
 from .evaluate import TYPES
+from .io import MAX_BYTES, STDIN, Source, discover, printable
 from .records import Article
+from .workers import Budget
 
 EXIT_INTERRUPTED = 130  # the shell's code for SIGINT
 HOME_OPTION = click.option(
-    "--home", metavar="PROVINCE", help="Province whose units ambiguous district names denote when a page names none (default 重庆市)."
+    "--home",
+    metavar="PROVINCE",
+    help="Province whose units ambiguous district names denote when a page names none (default 重庆市).",
 )
 CONTEXT = {"help_option_names": ["-h", "--help"]}  # subcommands inherit it
 Command = TypeVar("Command", bound=Callable[..., Any])
@@ -94,32 +96,65 @@ def main() -> None:
     """
 
 
-@main.command(epilog="""\b
+@main.command(
+    epilog="""\b
 Examples:
   zxextract extract seeds -o out/seeds.jsonl
   zxextract extract page.txt more_pages/ -o out.jsonl --workers 2 --segmenter char
   cat page.txt | zxextract extract - -o page.jsonl
   zxextract extract archive/ -o out.jsonl --resume         # after an interrupted run
-  zxextract extract archive/ -o outdir --engine dask""")
+  zxextract extract archive/ -o outdir --engine dask"""
+)
 @click.argument("paths", nargs=-1, required=True)
-@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
-              help="JSONL file (local engine; - for stdout) or folder of part files (dask engine).")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="JSONL file (local engine; - for stdout) or folder of part files (dask engine).",
+)
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
 @rules_option
 @segmenter_option
 @reference_date_option
 @HOME_OPTION
-@click.option("--resume", is_flag=True,
-              help="Continue an interrupted run: keep what it finished, redo the rest and failed pages "
-                   "(local engine, with no interrupted run: keep OUT's records and skip their pages).")
-@click.option("--max-file-size", type=click.FloatRange(min=0, min_open=True), default=MAX_BYTES / 2**20, show_default=True,
-              metavar="MB", help="Larger input files are reported and skipped.")
-@click.option("--page-timeout", type=click.FloatRange(min=0, min_open=True), default=Budget.seconds, show_default=True,
-              metavar="SECONDS", help="Local engine: a page taking longer is reported and its worker replaced.")
-@click.option("--page-memory", type=click.FloatRange(min=0, min_open=True), default=Budget.memory_mb, show_default=True,
-              metavar="MB", help="Local engine (Linux): a page growing its worker by more is reported and its worker replaced.")
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue an interrupted run: keep what it finished, redo the rest and failed pages "
+    "(local engine, with no interrupted run: keep OUT's records and skip their pages).",
+)
+@click.option(
+    "--max-file-size",
+    type=click.FloatRange(min=0, min_open=True),
+    default=MAX_BYTES / 2**20,
+    show_default=True,
+    metavar="MB",
+    help="Larger input files are reported and skipped.",
+)
+@click.option(
+    "--page-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=Budget.seconds,
+    show_default=True,
+    metavar="SECONDS",
+    help="Local engine: a page taking longer is reported and its worker replaced.",
+)
+@click.option(
+    "--page-memory",
+    type=click.FloatRange(min=0, min_open=True),
+    default=Budget.memory_mb,
+    show_default=True,
+    metavar="MB",
+    help="Local engine (Linux): a page growing its worker by more is reported and its worker replaced.",
+)
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
-@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler, tcp://HOST:PORT or tls://HOST:PORT (default: a LocalCluster of --workers processes).")
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Dask scheduler, tcp://HOST:PORT or tls://HOST:PORT (default: a LocalCluster of --workers processes).",
+)
 @click.option("--partitions", type=click.IntRange(min=1), help="Dask partitions (default: about 100 pages each).")
 @click.option("--send-bytes", is_flag=True, help="Dask: read files on this machine and ship their bytes to the workers.")
 def extract(
@@ -177,7 +212,9 @@ def extract(
                     bar.update(len(sources) - len(output.todo(sources)))
                     summary = extract_to_jsonl(sources, output, settings, workers, report, budget)
             else:
-                summary = _extract_dask(sources, out, settings, workers, scheduler, partitions, send_bytes, resume, report, bar.update)
+                summary = _extract_dask(
+                    sources, out, settings, workers, scheduler, partitions, send_bytes, resume, report, bar.update
+                )
         except KeyboardInterrupt:
             bar.close()
             click.echo(f"interrupted; {shown} is unchanged; rerun with --resume to continue", err=True)
@@ -228,7 +265,9 @@ def _extract_dask(
     check_output_folder(out)  # before a cluster is started for nothing
     with connect(scheduler, workers) as client:
         try:
-            return extract_to_dir(sources, out, settings, client, partitions, send_bytes, report, resume=resume, on_skipped=skipped)
+            return extract_to_dir(
+                sources, out, settings, client, partitions, send_bytes, report, resume=resume, on_skipped=skipped
+            )
         except PlanMismatch as error:
             raise click.UsageError(str(error)) from None
 
@@ -245,18 +284,31 @@ class _LazyExtractor:
         return load(**self.options).pipe_pages(items)
 
 
-@main.command(epilog="""\b
+@main.command(
+    epilog="""\b
 Examples:
   zxextract evaluate tests/data/gold --pages seeds
   zxextract evaluate tests/data/gold --pages seeds --errors officials --segmenter char
-  zxextract evaluate tests/data/gold --pred seeds.jsonl     # score an export of `zxextract extract`""")
+  zxextract evaluate tests/data/gold --pred seeds.jsonl     # score an export of `zxextract extract`"""
+)
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--pages", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Folder of the pages the gold names (default: beside the gold files).")
-@click.option("--pred", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Score this JSONL export instead of running the pipeline.")
-@click.option("--errors", "error_type", type=click.Choice(TYPES), metavar="TYPE",
-              help=f"Also list the false positives and negatives of TYPE: {', '.join(TYPES)}.")
+@click.option(
+    "--pages",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of the pages the gold names (default: beside the gold files).",
+)
+@click.option(
+    "--pred",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Score this JSONL export instead of running the pipeline.",
+)
+@click.option(
+    "--errors",
+    "error_type",
+    type=click.Choice(TYPES),
+    metavar="TYPE",
+    help=f"Also list the false positives and negatives of TYPE: {', '.join(TYPES)}.",
+)
 @rules_option
 @segmenter_option
 @reference_date_option
@@ -279,12 +331,16 @@ def evaluate(
     from .evaluate import format_errors, format_table
 
     if pred is not None and (rules or pages or reference_date or home):
-        raise click.UsageError("--pred scores a finished export; --rules, --pages, --reference-date and --home apply to a pipeline run")
+        raise click.UsageError(
+            "--pred scores a finished export; --rules, --pages, --reference-date and --home apply to a pipeline run"
+        )
     if not any(gold_dir.glob("*.json")):
         raise click.UsageError(f"{gold_dir} holds no gold files (*.json)")
     extractor = None
     if pred is None:
-        extractor = _LazyExtractor(rules=list(rules), segmenter=segmenter, reference_date=reference_date, home=home)
+        extractor = _LazyExtractor(
+            rules=list(rules), segmenter=segmenter, reference_date=reference_date, home=home, freeze_gc=True
+        )
     try:
         scores = score(gold_dir, pages_dir=pages, predictions=pred, extractor=extractor)  # type: ignore[arg-type]
     except (FileNotFoundError, ValueError) as error:
@@ -295,20 +351,27 @@ def evaluate(
         click.echo(format_errors(scores, error_type))
 
 
-@main.command(epilog="""\b
+@main.command(
+    epilog="""\b
 Examples:
   zxextract render seeds/000_e12b081a13b428a1.txt -o page.html
   cat page.txt | zxextract render - -o html/page.html      # folders are created
-  zxextract render page.txt -o - --segmenter char > page.html""")
+  zxextract render page.txt -o - --segmenter char > page.html"""
+)
 @click.argument("page", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-@click.option("-o", "--output", "out", required=True, type=click.Path(allow_dash=True, path_type=Path),
-              help="HTML file to write (its folder is created), - for stdout.")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(allow_dash=True, path_type=Path),
+    help="HTML file to write (its folder is created), - for stdout.",
+)
 @rules_option
 @segmenter_option
 @reference_date_option
 @HOME_OPTION
-def render(page: str, out: Path, rules: tuple[str, ...], segmenter: str, reference_date: str | None,
-           home: str | None) -> None:
+def render(page: str, out: Path, rules: tuple[str, ...], segmenter: str, reference_date: str | None, home: str | None) -> None:
     """Write PAGE's articles and entities as an HTML page.
 
     PAGE - reads the page from stdin.

@@ -154,7 +154,7 @@ class RuleComponent:
         yield from getattr(self.finder, "words", lambda: ())()
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        path = ensure_path(path)
+        path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_jsonl(path / RULES_FILE, self._added)
 
@@ -212,7 +212,7 @@ class DistrictComponent(RuleComponent):
         views = articles(doc)
         first = [self._read(text, article, home) for article in views]
         page_votes = _Votes(self.finder, text, [hit for _, hits in first for hit in hits])
-        items = []
+        items: list[Any] = []
         places: dict[int, dict[str, Any]] = {}
         for article, (per_segment, hits) in zip(views, first):
             title_end = (article.info.get("title_span") or (0, 0))[1]
@@ -431,7 +431,8 @@ class LayoutComponent:
         self.annotate_ents = annotate_ents
 
     def __call__(self, doc: Doc) -> Doc:
-        segments, bylines = [], []
+        segments: list[tuple[int, int, dict[str, Any], int]] = []
+        bylines: list[tuple[int, int, dict[str, Any], int]] = []
         page = page_layout(normalized_view(doc))
         for index, layout in enumerate(page.articles):
             published = None

@@ -64,6 +64,7 @@ MARKER = ".zxextract-output"  # in every folder this engine writes: only such a 
 SCHEMES = ("tcp", "tls")  # what a scheduler address may start with (tls: see docs/scale.md)
 DEFAULT_PORT = 8786
 CONNECT_SECONDS = 30  # a scheduler that does not answer in this time is an error, not a hang
+DEFAULT_SETTINGS = Settings()  # frozen, so one shared default is safe
 
 
 class PlanMismatch(RunError):
@@ -77,7 +78,7 @@ def default_npartitions(pages: int, workers: int) -> int:
 
 def outcomes_bag(
     inputs: Iterable[str | Path] | Sequence[Source],
-    settings: Settings = Settings(),
+    settings: Settings = DEFAULT_SETTINGS,
     npartitions: int | None = None,
     send_bytes: bool = False,
 ) -> db.Bag:
@@ -93,7 +94,7 @@ def outcomes_bag(
 
 def records_bag(
     inputs: Iterable[str | Path] | Sequence[Source],
-    settings: Settings = Settings(),
+    settings: Settings = DEFAULT_SETTINGS,
     npartitions: int | None = None,
     send_bytes: bool = False,
 ) -> db.Bag:
@@ -197,8 +198,11 @@ def check_output_folder(outdir: Path) -> Path:
     outdir = Path(os.path.abspath(outdir))
     if outdir.parent == outdir:
         raise RunError(f"{outdir} is the root folder: choose a new folder for the output")
-    for folder, evidence in ((outdir, (MARKER,)), (outdir.with_name(outdir.name + ".partial"), (MARKER, PLAN)),
-                             (outdir.with_name(outdir.name + ".old"), (MARKER,))):
+    for folder, evidence in (
+        (outdir, (MARKER,)),
+        (outdir.with_name(outdir.name + ".partial"), (MARKER, PLAN)),
+        (outdir.with_name(outdir.name + ".old"), (MARKER,)),
+    ):
         try:
             mode = folder.lstat().st_mode
         except FileNotFoundError:
@@ -212,8 +216,10 @@ def check_output_folder(outdir: Path) -> Path:
         except OSError as error:
             raise RunError(f"cannot use {printable(str(folder))}: {error.strerror}") from None
         if not ours:
-            raise RunError(f"{printable(str(folder))} exists and was not written by zxextract (no {MARKER} in it): "
-                           "refusing to replace it; choose a new folder or empty this one")
+            raise RunError(
+                f"{printable(str(folder))} exists and was not written by zxextract (no {MARKER} in it): "
+                "refusing to replace it; choose a new folder or empty this one"
+            )
     return outdir
 
 
@@ -277,7 +283,7 @@ def _digest(path: str) -> str | None:
 def _read_plan(staging: Path) -> dict[str, Any] | None:
     """The staged run's plan; None without one (no staging folder, or one from before plans: a full run replaces it)."""
     try:
-        return json.loads((staging / PLAN).read_bytes())  # type: ignore[no-any-return]
+        return json.loads((staging / PLAN).read_bytes())
     except FileNotFoundError:
         return None
 

@@ -44,7 +44,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import regex
@@ -535,6 +535,7 @@ class DistrictFinder:
         """
         end = start + len(surface)
         best: tuple[int, Unit, str] | None = None
+        support: str | None
         for form in forms:
             if self._after_ancestor(text, start, form.unit):
                 rank, support = AFTER_PARENT, "+parent"
@@ -627,7 +628,13 @@ class DistrictFinder:
 
 def _district(unit: Unit, surface: str, rule: str) -> District:
     return District(
-        name=unit.name, code=unit.code, level=unit.level, province_name=unit.province, implicit=False, text=surface, rule=rule
+        name=unit.name,
+        code=unit.code,
+        level=cast(Level, unit.level),
+        province_name=unit.province,
+        implicit=False,
+        text=surface,
+        rule=rule,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import regex
 from pydantic import Field
@@ -68,7 +68,9 @@ class DocumentFinder(RowFinder):
                     Hit(
                         match.start(),
                         match.end(),
-                        Document(title=title, kind=self.kind(title), text=match.group(), rule="document:title"),
+                        Document(
+                            title=title, kind=cast(DocumentKind, self.kind(title)), text=match.group(), rule="document:title"
+                        ),
                     )
                 )
         return hits

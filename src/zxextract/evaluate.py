@@ -36,7 +36,9 @@ Key = Hashable
 Record = Mapping[str, Any]  # one article as JSON: a gold article, or a predicted Article as a dict
 
 _WHITESPACE = re.compile(r"\s+")
-_QUOTES = str.maketrans({'"': "“", "'": "‘", "「": "“", "」": "”", "『": "‘", "』": "’", "・": "·", "•": "·", "‧": "·", "．": "·"})
+_QUOTES = str.maketrans(
+    {'"': "“", "'": "‘", "「": "“", "」": "”", "『": "‘", "』": "’", "・": "·", "•": "·", "‧": "·", "．": "·"}
+)
 _HALF_TO_FULL = {ord(c): ord(c) + 0xFEE0 for c in "!(),:;?+"}
 _DASHES = "—-"
 _SCORED_LEVELS = frozenset({"county", "zone"})
@@ -94,9 +96,11 @@ def _published(article: Record, gold: bool) -> Iterator[Key]:
 
 def _plain_keys(field: str, *parts: str) -> Callable[[Record, bool], Iterator[Key]]:
     """Keys of a list of records: the named parts, each ``plain``."""
+
     def keys(article: Record, gold: bool) -> Iterator[Key]:
         for item in article.get(field) or []:
             yield tuple(plain(item.get(part)) for part in parts)
+
     return keys
 
 
@@ -226,9 +230,7 @@ def _match_titles(gold: Sequence[Record], predicted: Sequence[Record]) -> tuple[
     A two-line headline may be predicted with its lines in either order; titled gold articles only.
     """
     accept = [
-        {title_key(a.get(part)).strip(_DASHES) for part in ("title", "subtitle") if a.get(part)}
-        for a in gold
-        if a.get("title")
+        {title_key(a.get(part)).strip(_DASHES) for part in ("title", "subtitle") if a.get(part)} for a in gold if a.get("title")
     ]
     used: set[int] = set()
     false_pos: list[Key] = []
@@ -267,9 +269,11 @@ def score(gold: Mapping[str, Sequence[Record]], predicted: Mapping[str, Sequence
 
 def _sorted(keys: Iterable[Key]) -> list[Key]:
     """Keys in natural order (numbers numerically), None parts first."""
+
     def order(key: Key) -> tuple:
         parts = key if isinstance(key, tuple) else (key,)
         return tuple((part is not None, part if part is not None else 0) for part in parts)
+
     return sorted(keys, key=order)
 
 

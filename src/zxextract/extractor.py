@@ -7,7 +7,7 @@ import gc
 from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import spacy
 from spacy.language import Language
@@ -40,7 +40,7 @@ def pipeline_path() -> Path:
 class Extractor:
     """A loaded pipeline; reuse it for many pages."""
 
-    def __init__(self, nlp: Language, freeze_gc: bool = True) -> None:
+    def __init__(self, nlp: Language, freeze_gc: bool = False) -> None:
         self.nlp = nlp
         self.freeze_gc = freeze_gc
         self._settled = False
@@ -52,8 +52,10 @@ class Extractor:
         rule tables); left in the collector's oldest generation, every full
         collection rescans them, about a tenth of the time of a run. Frozen,
         they are skipped, and forked workers keep sharing their memory pages.
-        Objects frozen this way are never collected as cyclic garbage; pass
-        ``freeze_gc=False`` to :func:`load` to leave the collector alone.
+        Objects frozen this way are never collected as cyclic garbage, so it
+        is opt-in (``load(freeze_gc=True)``): the CLI and the batch engines,
+        which own their processes, turn it on; a library caller's process is
+        left alone by default.
         """
         if self.freeze_gc and not self._settled:
             self._settled = True
@@ -102,9 +104,7 @@ class Extractor:
         self._settle()
         return articles
 
-    def pipe(
-        self, texts: Iterable[Any], as_tuples: bool = False, n_process: int = 1, batch_size: int = 8
-    ) -> Iterator[Any]:
+    def pipe(self, texts: Iterable[Any], as_tuples: bool = False, n_process: int = 1, batch_size: int = 8) -> Iterator[Any]:
         """The articles of each text, in input order, streaming; as spaCy's ``Language.pipe``.
 
         ``texts`` are strings, yielding a list of Articles each (doc_id
@@ -139,7 +139,9 @@ class Extractor:
                 raise WorkerLost(f"page {doc_id!r}: {result.reason}")
             yield (result, context) if as_tuples else result
 
-    def pipe_pages(self, pages: Iterable[tuple[str, str]], n_process: int = 1, batch_size: int = 8) -> Iterator[tuple[str, list[Article]]]:
+    def pipe_pages(
+        self, pages: Iterable[tuple[str, str]], n_process: int = 1, batch_size: int = 8
+    ) -> Iterator[tuple[str, list[Article]]]:
         """``(doc_id, articles)`` for each ``(doc_id, text)``: :meth:`pipe` in the shape the batch and evaluation code use."""
 
         def checked() -> Iterator[tuple[str, str]]:
@@ -173,8 +175,10 @@ def _pipe_item(item: Any, as_tuples: bool) -> tuple[str, str, Any]:
     """(text, doc_id, context) of one item of :meth:`Extractor.pipe`; TypeError for the wrong shape."""
     if not as_tuples:
         if isinstance(item, (tuple, list)):
-            raise TypeError(f"pipe() takes texts, not {_shape(item)}: pass (text, context) pairs with as_tuples=True, "
-                            "or (doc_id, text) pairs to pipe_pages()")
+            raise TypeError(
+                f"pipe() takes texts, not {_shape(item)}: pass (text, context) pairs with as_tuples=True, "
+                "or (doc_id, text) pairs to pipe_pages()"
+            )
         return _as_text(item, None), DEFAULT_DOC_ID, None
     if not (isinstance(item, (tuple, list)) and len(item) == 2):
         raise TypeError(f"pipe(as_tuples=True) takes (text, context) pairs, not {_shape(item)}")
@@ -213,7 +217,7 @@ def load(
     rules: str | Path | Iterable[str | Path] | None = None,
     segmenter: str = "pkuseg",
     path: str | Path | None = None,
-    freeze_gc: bool = True,
+    freeze_gc: bool = False,
     reference_date: str | dt.date | None = None,
     home: str | None = None,
 ) -> Extractor:
@@ -224,22 +228,25 @@ def load(
     have year null. ``home``: the province (``"浙江省"``) whose units ambiguous
     district names denote when a page names no place of its own; default the
     pipeline's (重庆市). ``freeze_gc``: after the first page, freeze the objects
-    then alive out of the garbage collector's reach (:meth:`Extractor._settle`).
+    then alive out of the garbage collector's reach (:meth:`Extractor._settle`);
+    off by default, as it affects the whole process: the CLI and batch engines turn it on.
     """
     if segmenter not in ("pkuseg", "char"):
         raise ValueError(f"segmenter must be 'pkuseg' or 'char', not {segmenter!r}")
     config: dict[str, Any] = {"nlp": {"tokenizer": {"segmenter": segmenter}}}
-    components: dict[str, dict[str, Any]] = {}
+    overrides: dict[str, dict[str, Any]] = {}
     if home is not None:
-        components["zx_districts"] = {"home": home}
+        overrides["zx_districts"] = {"home": home}
     if reference_date is not None:
-        components["zx_dates"] = {"reference_date": _iso_date(reference_date)}
-    if components:
-        config["components"] = components
+        overrides["zx_dates"] = {"reference_date": _iso_date(reference_date)}
+    if overrides:
+        config["components"] = overrides
     nlp = spacy.load(path or pipeline_path(), config=config)
     nlp.max_length = MAX_LENGTH
     if home is not None and "zx_districts" in nlp.pipe_names:
-        nlp.get_pipe("zx_districts").check_home()  # a home that is no province fails here, not on the first page
+        cast(
+            components.DistrictComponent, nlp.get_pipe("zx_districts")
+        ).check_home()  # a home that is no province fails here, not on the first page
     extractor = Extractor(nlp, freeze_gc)
     for rules_file in [rules] if isinstance(rules, (str, Path)) else rules or ():
         extractor.add_rules_file(rules_file)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .records import (
     ENTITY_TYPES,
@@ -122,7 +122,7 @@ def _article_row(article: Article) -> dict[str, Any]:
 def _entity_row(entity: Entity) -> dict[str, Any]:
     """The entity's fields, ``span`` split into ``start`` and ``end``, a field named like a key column renamed."""
     row = {_column(type(entity), key): value for key, value in entity.to_dict().items()}
-    row["start"], row["end"] = row.pop("span")
+    row["start"], row["end"] = cast(list[int], row.pop("span"))
     return row
 
 
@@ -153,4 +153,6 @@ def _name(entity: Entity) -> str:
         return f"{value}{upper} {entity.unit}".strip()
     if isinstance(entity, Date):
         return date_text(entity)
-    return str(getattr(entity, "title", None) or entity.name)
+    if isinstance(entity, Document):
+        return entity.title
+    return entity.name

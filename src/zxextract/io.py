@@ -79,8 +79,13 @@ def printable(name: str) -> str:
 
 def file_kind(mode: int) -> str:
     """What a file that is not a regular file is, for a message: "a folder", "a FIFO", ..."""
-    for test, kind in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+    for test, kind in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
         if test(mode):
             return kind
     return "not a regular file"
@@ -167,7 +172,9 @@ def decode(data: bytes, path: str = "<bytes>") -> str:
             try:
                 return data.decode(encoding)
             except UnicodeDecodeError as error:
-                raise InputError(path, f"invalid {encoding.upper()} after its byte-order mark: {error.reason} at byte {error.start}") from None
+                raise InputError(
+                    path, f"invalid {encoding.upper()} after its byte-order mark: {error.reason} at byte {error.start}"
+                ) from None
     if b"\x00" in data:
         raise InputError(path, "binary file (contains NUL bytes)")
     if len(data) - len(data.translate(None, _CONTROL)) > BINARY_CONTROL_RATIO * len(data):

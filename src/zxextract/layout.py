@@ -29,11 +29,12 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import cast
 
 import regex
 
 from .normalize import Normalized, characters
-from .records import Credit, Date, Hit
+from .records import Credit, CreditRole, Date, Hit
 
 __all__ = ["ArticleLayout", "PageLayout", "page_layout", "split_page"]
 
@@ -750,16 +751,17 @@ def _units(lines: list[_Line]) -> list[_Unit]:
 
     def add_body(line: _Line, start: str = "plain") -> _Unit:
         nonlocal body
-        wrapped = body is not None and (
-            (line.kind == "closing" and body.lines[-1].kind == "closing")
-            or (line.kind == "credit" and _editors(line) and body.lines[-1].kind == "credit")
+        current = body
+        wrapped = current is not None and (
+            (line.kind == "closing" and current.lines[-1].kind == "closing")
+            or (line.kind == "credit" and _editors(line) and current.lines[-1].kind == "credit")
         )
-        if not wrapped and (body is None or body.closed or (start != "plain" and body.text_lines)):
-            body = _Unit("body", [], start=start)
-            units.append(body)
-        body.lines.append(line)
-        body.text_lines += line.kind in _TEXT_KINDS
-        return body
+        if current is None or (not wrapped and (current.closed or (start != "plain" and current.text_lines))):
+            current = body = _Unit("body", [], start=start)
+            units.append(current)
+        current.lines.append(line)
+        current.text_lines += line.kind in _TEXT_KINDS
+        return current
 
     i = 0
     while i < len(lines):
@@ -1035,7 +1037,7 @@ def _bylines(norm: Normalized, lines: list[_Line]) -> list[Hit]:
     for line in lines:
         for name, role, lo, hi in line.credits:
             start, end = bisect_left(norm.offsets, lo), bisect_left(norm.offsets, hi)
-            hits.append(Hit(start, end, Credit(name, role, text=norm.text[start:end])))
+            hits.append(Hit(start, end, Credit(name, cast(CreditRole, role), text=norm.text[start:end])))
     return hits
 
 
@@ -1101,12 +1103,12 @@ def _spread_meta(articles: list[_Article], lines: list[_Line]) -> dict[int, dict
 def _digest(articles: list[_Article]) -> tuple[list[_Article], list[_Line]]:
     """Items of a digest (headlines over one dateline paragraph, when the page has two or more), and
     the column label printed over the first: the lines of its headline block above its title."""
-    items = [a for a in articles if a.head is not None and a.head.lines[-1].digest]
+    heads = [(a, a.head) for a in articles if a.head is not None and a.head.lines[-1].digest]
+    items = [a for a, _ in heads]
     if len(items) < 2:
         return [], []
-    label = items[0].head.lines[:-1]
-    for item in items:  # an item's title is its last headline line, the one over the paragraph
-        head = item.head
+    label = heads[0][1].lines[:-1]
+    for _, head in heads:  # an item's title is its last headline line, the one over the paragraph
         head.title, head.subtitle = head.lines[-1], []
         head.shown = [x for x in head.shown if x not in label]
     return items, label

@@ -262,7 +262,7 @@ def _expand(runs: list[tuple[int, int]]) -> array:
 def _quotes(line: str, state: dict[str, bool]) -> str:
     """Straight quotes → curly, by the quote state carried through the paragraph (updated in place)."""
     if '"' in line or "'" in line:
-        out = []
+        out: list[str] = []
         done = 0  # the line up to here is in ``out``
         for mark in _QUOTE_MARK.finditer(line):  # only the quote marks, not every character
             ch = mark.group()

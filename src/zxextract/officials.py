@@ -22,13 +22,13 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Literal
+from typing import Literal, cast
 
 import regex
 from pydantic import ConfigDict, model_validator
 
 from .finder import ArticleContext
-from .records import District, Hit, Official
+from .records import Category, District, Hit, Official
 from .ruleset import RuleRow
 
 Rows = dict[str, list[dict[str, str]]]
@@ -866,7 +866,7 @@ class OfficialFinder:
             role=role,
             org=org.name,
             district=org.district,
-            category=org.category,
+            category=cast(Category, org.category),
             text=ctx.text[start:end],
             rule=f"official:{form}",
         )

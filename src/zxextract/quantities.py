@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import regex
 from pydantic import Field
@@ -186,8 +186,8 @@ class QuantityFinder(RowFinder):
 
     def _quantity(self, groups: dict[str, str | None], text: str, n1_start: int, unit_end: int) -> Quantity | None:
         """The Quantity a match (its ``groups`` by name) denotes, or None when an exclusion applies."""
-        n1, n2 = groups["n1"], groups["n2"]
-        unit, after = self._units[groups["unit"]]
+        n1, n2 = cast(str, groups["n1"]), groups["n2"]  # the pattern requires n1 and unit
+        unit, after = self._units[cast(str, groups["unit"])]
         if unit == NOT_A_UNIT:
             return None
         numerals = [n for n in (n1, n2) if n]
@@ -204,7 +204,8 @@ class QuantityFinder(RowFinder):
         except ValueError:
             return None  # 一一, 三四: not a numeral after all
         inner = next((ch for ch in n1 if ch in HEDGES), None)  # 400余万吨
-        before = _BEFORE.get(groups["before"], groups["before"])
+        raw_before = groups["before"]
+        before = None if raw_before is None else _BEFORE.get(raw_before, raw_before)
         qualifier = groups["hedge"] or inner or groups["after"] or before
         if n2:
             rule = "quantity:range"

@@ -33,7 +33,7 @@ def _no_span() -> Span:
 class Record(DataClassJsonMixin):
     """Base of every record: dataclasses-json's ``to_dict``/``from_dict``/``from_json``, and ``to_json`` in readable UTF-8."""
 
-    def to_json(self, *, ensure_ascii: bool = False, **kwargs: Any) -> str:  # type: ignore[override]
+    def to_json(self, *, ensure_ascii: bool = False, **kwargs: Any) -> str:
         """JSON with the Chinese characters as written (dataclasses-json would escape every one by default)."""
         return super().to_json(ensure_ascii=ensure_ascii, **kwargs)
 
@@ -263,7 +263,6 @@ def _article_html(self: Article) -> str:
         lines.append(f'<div style="font-size:.85em">{html.escape(" · ".join(part for part in about if part))}</div>')
     lines.append(f'<div style="white-space:pre-wrap;line-height:1.9;margin-top:.4em">{_highlighted(self)}</div>')
     return '<div class="zx-article">' + "".join(lines) + "</div>"
-
 
 
 E = TypeVar("E", Credit, District, Official, Brand, Quantity, Date, Document)

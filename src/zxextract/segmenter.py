@@ -85,7 +85,9 @@ class FastPkuseg:
             if key is not None:
                 keys[_tagged(family, key)] = index
         self.table = Table(keys)
-        self.word_hashes = [Table({_hash_word(w): self.word_ids[w] for w in words if len(w) == n}) for n in range(self.word_max + 1)]
+        self.word_hashes = [
+            Table({_hash_word(w): self.word_ids[w] for w in words if len(w) == n}) for n in range(self.word_max + 1)
+        ]
         # Pairs with no word on either side are looked up only if the model has that feature.
         no_pair = self._pair_key(self.no_word, self.no_word)
         self.no_pair_features = {side: _tagged(side, no_pair) in keys for side in ("ww.l", "ww.r")}
@@ -249,7 +251,9 @@ def bounded_pieces(piece: str, limit: int | None = None) -> list[str]:
     start = 0
     while len(piece) - start > limit:
         end = start + limit
-        cut = next((i + 1 for i in range(end - 1, start + limit // 2 - 1, -1) if unicodedata.category(piece[i]).startswith("P")), end)
+        cut = next(
+            (i + 1 for i in range(end - 1, start + limit // 2 - 1, -1) if unicodedata.category(piece[i]).startswith("P")), end
+        )
         parts.append(piece[start:cut])
         start = cut
     parts.append(piece[start:])

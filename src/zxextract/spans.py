@@ -29,12 +29,12 @@ def _slot(span: Span, name: str) -> tuple:
 
 def extension(span: Span, name: str) -> Any:
     """``span._.<name>`` read straight from the Doc: the ``Span._`` proxy costs more than the look-up itself."""
-    return span.doc.user_data.get(_slot(span, name))
+    return span.doc.user_data.get(_slot(span, name))  # type: ignore[call-overload]  # spaCy types user_data as dict[str, Any]; any hashable key works
 
 
 def _store(span: Span, name: str, value: Any) -> None:
     """``span._.<name> = value`` without the ``Span._`` proxy."""
-    span.doc.user_data[_slot(span, name)] = value
+    span.doc.user_data[_slot(span, name)] = value  # type: ignore[index]  # as above: spaCy types the keys too narrowly
 
 
 def _getter(name: str):

@@ -69,7 +69,7 @@ class _Raised:
 
 
 def start_method() -> str:
-    """"fork" where it is available and safe (Linux and other POSIX but macOS), else "spawn"."""
+    """ "fork" where it is available and safe (Linux and other POSIX but macOS), else "spawn"."""
     if sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods():
         return "fork"
     return "spawn"
