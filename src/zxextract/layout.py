@@ -1035,10 +1035,20 @@ def _bylines(norm: Normalized, lines: list[_Line]) -> list[Hit]:
     """Credits as hits at the names' normalized offsets."""
     hits: list[Hit] = []
     for line in lines:
+        rule = _CREDIT_RULES.get("meta" if line.furniture == "meta" else line.kind, "credit:inline")
         for name, role, lo, hi in line.credits:
             start, end = bisect_left(norm.offsets, lo), bisect_left(norm.offsets, hi)
-            hits.append(Hit(start, end, Credit(name, cast(CreditRole, role), text=norm.text[start:end])))
+            hits.append(Hit(start, end, Credit(name, cast(CreditRole, role), text=norm.text[start:end], rule=rule)))
     return hits
+
+
+# A credit's rule names the kind of line it was read from.
+_CREDIT_RULES = {
+    "meta": "credit:meta",  # a web page's 作者:/编辑:/审核: line
+    "credit": "credit:line",  # a line of its own: □ 通讯员 彭勇
+    "closing": "credit:closing",  # names in parentheses or X 摄 closing the text
+    "news": "credit:lead",  # 本报讯(记者 X), X网10月27日讯(…)
+}
 
 
 def _web_zones(units: list[_Unit]) -> list[_Unit]:
