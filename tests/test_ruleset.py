@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+import regex
 
 import zxextract
-from zxextract.ruleset import RulesError, packaged_table
+from zxextract.ruleset import RulesError, alternation, packaged_table
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +92,17 @@ def test_packaged_tables_validate_and_name_their_line(tmp_path: Path, monkeypatc
         packaged_table("x.tsv")
     monkeypatch.setattr(ruleset, "_packaged_lines", lambda name: ((1, "word\tkind\twhy"), (2, "a\tb\tbecause")))
     assert packaged_table("x.tsv") == ({"word": "a", "kind": "b"},)  # why is documentation
+
+
+def test_alternation_tries_the_longest_word_first_ties_in_a_stable_order_each_word_once() -> None:
+    assert alternation(["工作室", "委员工作室", "平台", "工作室", "之家"]) == "委员工作室|工作室|之家|平台"
+    assert alternation([]) == ""
+
+
+def test_alternation_escapes_literals_the_same_way_for_re_and_regex() -> None:
+    words = ["a+b", "(注)", "1.5", "委员会"]
+    text = "a+b 与 (注) 和 1x5、1.5 及委员会"
+    expected = ["a+b", "(注)", "1.5", "委员会"]
+    assert re.findall(alternation(words), text) == expected
+    assert regex.findall(alternation(words), text) == expected
+    assert alternation([r"\d+", "年"], escape=False) == r"\d+|年"

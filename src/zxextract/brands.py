@@ -37,7 +37,7 @@ from pydantic import model_validator
 
 from .finder import ArticleContext
 from .records import Brand, BrandKind, Hit
-from .ruleset import RuleRow, packaged_table
+from .ruleset import RuleRow, alternation, packaged_table
 
 KINDS = frozenset(get_args(BrandKind))
 SCOPES = frozenset({"generic", "head", "boundary", "phrase"})
@@ -97,26 +97,21 @@ _MAX_STUDIO_RUN = _LIMITS["max_studio_run"]
 _NUMERALS = "一二两三四五六七八九十百千万"  # numeral grammar: counts and enumerations
 
 
-def _alternation(words: Iterable[str]) -> str:
-    """Longest first, so that ``委员工作室`` wins over ``工作室`` at the same position."""
-    return "|".join(regex.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
-
-
 _SPEECH = regex.compile(r"[，,。；;：:！!？?…]")
 _DOTS = regex.compile(r"\s*[·•・‧∙･]\s*")
 _SPACE = regex.compile(r"(?<![A-Za-z0-9])\s+|\s+(?![A-Za-z0-9])")
-_JOINER = regex.compile(rf"(?:{_alternation(_WORDS['joiner'])})?")
+_JOINER = regex.compile(rf"(?:{alternation(_WORDS['joiner'])})?")
 _COUNT_CHARS = regex.escape("".join(_WORDS["count"]))
-_CATEGORY = _alternation(_WORDS["category"])
+_CATEGORY = alternation(_WORDS["category"])
 _COUNT = regex.compile(rf"(?:\d+|[{_NUMERALS}]+)[{_COUNT_CHARS}]")
 _CATEGORY_BEFORE = regex.compile(rf"”(?:{_CATEGORY}|(?:\d+|[{_NUMERALS}]+)[{_COUNT_CHARS}])$")
 _ALONE_COUNT = regex.compile(rf"[{_NUMERALS}]+[{_COUNT_CHARS}]?")  # “十大”, “四大”
 _NUMERAL_START = regex.compile(rf"[{_NUMERALS}]")
 _MODIFIER_CHAR = rf"(?:(?![{regex.escape(''.join(_WORDS['modifier_stop']))}])[\p{{Han}}A-Za-z0-9+])"
-_DE = _alternation(_WORDS["de"])
-_PERFECTIVE = _alternation(_WORDS["perfective"])
+_DE = alternation(_WORDS["de"])
+_PERFECTIVE = alternation(_WORDS["perfective"])
 _RECURRING = regex.compile(
-    rf"(?:{_alternation(_WORDS['recurring'])})[^，,。；;：:！!？?\n“”]*?(?:{_alternation(_WORDS['holding'])})(?:{_PERFECTIVE})?$"
+    rf"(?:{alternation(_WORDS['recurring'])})[^，,。；;：:！!？?\n“”]*?(?:{alternation(_WORDS['holding'])})(?:{_PERFECTIVE})?$"
 )
 _CATEGORY_AFTER = regex.compile(_CATEGORY)
 _DE_AFTER = regex.compile(_DE)
@@ -224,29 +219,29 @@ class BrandFinder:
     @property
     def _re(self) -> _Compiled:
         if self._compiled is None:
-            nouns = _alternation(self.nouns) or r"(?!)"
-            self_naming = _alternation(n for n, k in self.nouns.items() if k in _SELF_NAMING) or r"(?!)"
-            studios = _alternation(n for n, k in self.nouns.items() if k == "studio") or r"(?!)"
-            brand_nouns = _alternation(n for n, k in self.nouns.items() if k == "brand") or r"(?!)"
+            nouns = alternation(self.nouns) or r"(?!)"
+            self_naming = alternation(n for n, k in self.nouns.items() if k in _SELF_NAMING) or r"(?!)"
+            studios = alternation(n for n, k in self.nouns.items() if k == "studio") or r"(?!)"
+            brand_nouns = alternation(n for n, k in self.nouns.items() if k == "brand") or r"(?!)"
             name_char = r"[\p{Han}A-Za-z0-9‘’+]"
             self._compiled = _Compiled(
                 known=regex.compile(
-                    rf"(?P<base>{_alternation(self.known) or '(?!)'})"
+                    rf"(?P<base>{alternation(self.known) or '(?!)'})"
                     rf"(?:·(?P<sub>{name_char}{{1,16}}))?"
                 ),
                 head=regex.compile(rf"(?P<de>{_DE})?(?P<mod>{_MODIFIER_CHAR}{{0,{_LIMITS['max_modifier']}}}?)(?P<noun>{nouns})"),
-                verb_before=regex.compile(rf"(?:{_alternation(self.verbs) or '(?!)'})(?:{_PERFECTIVE})?$"),
+                verb_before=regex.compile(rf"(?:{alternation(self.verbs) or '(?!)'})(?:{_PERFECTIVE})?$"),
                 brand_before=regex.compile(rf"(?:{brand_nouns})$"),
                 noun=regex.compile(nouns),
                 self_naming=regex.compile(rf"(?P<noun>{self_naming})$"),
-                catch_head=regex.compile(rf"(?:{_DE})?(?:{_alternation(self.blockers['head']) or '(?!)'})"),
+                catch_head=regex.compile(rf"(?:{_DE})?(?:{alternation(self.blockers['head']) or '(?!)'})"),
                 studio=regex.compile(rf"(?P<run>\p{{Han}}{{1,{_MAX_STUDIO_RUN}}}?)(?P<noun>{studios})"),
                 studio_noun=stdre.compile(rf"(?=({studios}))"),
-                boundary=regex.compile(_alternation(self.blockers["boundary"] | self.verbs) or r"(?!)"),
+                boundary=regex.compile(alternation(self.blockers["boundary"] | self.verbs) or r"(?!)"),
                 verb_start=regex.compile(
-                    _alternation(self.verbs | {w for w in self.blockers["boundary"] if len(w) > 1}) or r"(?!)"
+                    alternation(self.verbs | {w for w in self.blockers["boundary"] if len(w) > 1}) or r"(?!)"
                 ),
-                generic=regex.compile(_alternation(self.blockers["generic"]) or r"(?!)"),
+                generic=regex.compile(alternation(self.blockers["generic"]) or r"(?!)"),
             )
         return self._compiled
 

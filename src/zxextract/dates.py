@@ -20,7 +20,7 @@ from pydantic import Field
 from .finder import ArticleContext, RowFinder
 from .numerals import parse_chinese
 from .records import Date, Hit
-from .ruleset import RuleRow, packaged_table
+from .ruleset import RuleRow, alternation, packaged_table
 
 RULE_TYPE = "date"  # the ``type`` of rules rows this finder takes
 
@@ -47,12 +47,8 @@ def _words(role: str) -> list[dict[str, str]]:
     return [row for row in packaged_table("date_words.tsv", model=DateWordRow) if row["role"] == role]
 
 
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(regex.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))) or "(?!)"
-
-
 _DEFAULT_ROWS = tuple({"type": RULE_TYPE, "word": r["word"], "years": int(r["years"])} for r in _words("relative"))
-_RANGE = _alternation(r["word"] for r in _words("range"))
+_RANGE = alternation(r["word"] for r in _words("range")) or "(?!)"
 _DAY = r"3[01]|[12]\d|0?[1-9]"
 # A day takes 日/号, or none when a range's second day follows (7月13至15日).
 _MONTH_DAY = rf"(?P<month>1[0-2]|0?[1-9])月(?:(?P<day>{_DAY})(?:[日号]|(?=(?:{_RANGE})(?:{_DAY})[日号])))?"
@@ -68,10 +64,12 @@ _YEAR = (
 # A day on its own (20日): not after a digit, a month or a decimal point, not a span (5日内).
 _NOT_BEFORE_DAY = regex.escape("".join(r["word"] for r in _words("not_before_day")))
 _NOT_BEFORE_MONTH = regex.escape("".join(r["word"] for r in _words("not_before_month")))
-_BARE_DAY = rf"(?<![\d.月{_NOT_BEFORE_DAY}])(?P<bareday>{_DAY})日(?!{_alternation(r['word'] for r in _words('duration'))})"
+_BARE_DAY = (
+    rf"(?<![\d.月{_NOT_BEFORE_DAY}])(?P<bareday>{_DAY})日(?!{alternation(r['word'] for r in _words('duration')) or '(?!)'})"
+)
 # The second day of a range (8月22日至24日), which takes its year and month from the first.
 _DAY_RANGE = regex.compile(rf"(?:{_RANGE})(?P<day>{_DAY})[日号]")
-_SUFFIX = regex.compile(_alternation(r["word"] for r in _words("suffix")))
+_SUFFIX = regex.compile(alternation(r["word"] for r in _words("suffix")) or "(?!)")
 
 
 class DateFinder(RowFinder):
@@ -93,7 +91,7 @@ class DateFinder(RowFinder):
             if not word or not isinstance(years, int):
                 raise ValueError(f"bad date row: {row!r}")
             self._relative[word] = years
-        words = "|".join(regex.escape(w) for w in sorted(self._relative, key=len, reverse=True)) or "(?!)"
+        words = alternation(self._relative) or "(?!)"
         first = regex.escape("".join(sorted({w[0] for w in self._relative})))
         self._pattern = regex.compile(
             rf"(?=[《\d零〇一二三四五六七八九{first}])"  # cheap first-character test: 10x faster scanning

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from .finder import ArticleContext, RowFinder, packaged_rows
 from .records import Document, DocumentKind, Hit
-from .ruleset import RuleRow
+from .ruleset import RuleRow, alternation
 
 RULE_TYPE = "document"  # the ``type`` of rules rows this finder takes
 
@@ -54,7 +54,7 @@ class DocumentFinder(RowFinder):
             if not keyword or not kind:
                 raise ValueError(f"bad document row: {row!r}")
             self._kinds[keyword] = kind
-        keywords = "|".join(regex.escape(k) for k in sorted(self._kinds, key=len, reverse=True))
+        keywords = alternation(self._kinds)
         # Searched backwards: the last keyword wins (《关于制定…规划的建议》 is a proposal, not a plan).
         self._keyword = regex.compile(rf"(?r)(?:{keywords})") if keywords else None
 

@@ -35,6 +35,7 @@ import regex
 
 from .normalize import Normalized, characters
 from .records import Credit, CreditRole, Date, Hit
+from .ruleset import alternation
 
 __all__ = ["ArticleLayout", "PageLayout", "page_layout", "split_page"]
 
@@ -89,11 +90,6 @@ class _Rules:
     outlet_re: regex.Pattern[str]  # the end of an outlet's name
 
 
-def _alternation(words: list[str]) -> str:
-    """Longest first, so ``本报记者`` wins over ``记者``."""
-    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
     data = json.loads(resources.files("zxextract").joinpath("rules/layout.json").read_text(encoding="utf-8"))
@@ -107,9 +103,9 @@ def _rules() -> _Rules:
         roles=data["roles"],
         suffix_roles=data["suffix_roles"],
         text_and_photo=frozenset(data["text_and_photo"]),
-        role_re=regex.compile(_alternation(list(data["roles"]))),
+        role_re=regex.compile(alternation(list(data["roles"]))),
         credit_marks=data["credit_marks"],
-        news_re=regex.compile(r"\s*(?:" + _alternation(data["news_leads"]) + r")"),
+        news_re=regex.compile(r"\s*(?:" + alternation(data["news_leads"]) + r")"),
         continued_from=regex.compile(data["continued_from"]),
         continued_to=regex.compile(data["continued_to"]),
         furniture=regex.compile("|".join(f"(?:{p})" for p in furniture["patterns"])),
@@ -122,11 +118,11 @@ def _rules() -> _Rules:
         kicker_ends=data["kicker_ends"],
         kicker_bars=data["kicker_bars"],
         lines={kind: regex.compile("|".join(f"(?:{p})" for p in patterns)) for kind, patterns in line_patterns.items()},
-        meta_re=regex.compile(r"(" + _alternation(list(meta)) + r")\s*[:：]"),
+        meta_re=regex.compile(r"(" + alternation(list(meta)) + r")\s*[:：]"),
         meta_fields=meta,
-        position_re=regex.compile(r"(?:" + _alternation(words["position"]) + r")\s*[:：]?"),
+        position_re=regex.compile(r"(?:" + alternation(words["position"]) + r")\s*[:：]?"),
         crumbs=frozenset(words["crumb"]),
-        outlet_re=regex.compile(r"(?:" + _alternation(words["outlet"]) + r")$"),
+        outlet_re=regex.compile(r"(?:" + alternation(words["outlet"]) + r")$"),
     )
 
 

@@ -20,7 +20,7 @@ from pydantic import Field
 from .finder import ArticleContext, RowFinder, packaged_rows
 from .numerals import HEDGES, NUMBER_PATTERN, parse_number
 from .records import Hit, Quantity
-from .ruleset import RuleRow, packaged_table
+from .ruleset import RuleRow, alternation, packaged_table
 
 RULE_TYPE = "unit"  # the ``type`` of rules rows this finder takes
 NOT_A_UNIT = "-"
@@ -75,16 +75,12 @@ def _words() -> dict[str, dict[str, str]]:
     return table
 
 
-def _longest_first(words: Iterable[str]) -> str:
-    return "|".join(regex.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))) or "(?!)"
-
-
 _WORDS = _words()
 _BEFORE = _WORDS["before"]
 _AFTER = tuple(_WORDS["after"])
 _CLAUSE = _WORDS["clause"]
 # A clause qualifier, or a word that merely holds its characters (公共, 共同): the word wins by starting first or being longer.
-_CLAUSE_WORDS = regex.compile(_longest_first({*_CLAUSE, *_WORDS["not_clause"]}))
+_CLAUSE_WORDS = regex.compile(alternation({*_CLAUSE, *_WORDS["not_clause"]}) or "(?!)")
 _CLAUSE_END = regex.compile(r"[，,。；;！!？?：:\n]")
 # Short quotes without sentence punctuation are names or terms (“30市州区县”, “六个新高地”).
 _NAME_QUOTE = regex.compile(r"“[^“”\n，,。；;！!？?]{1,30}”|‘[^‘’\n，,。；;！!？?]{1,30}’")
@@ -93,13 +89,15 @@ _YEAR = regex.compile(r"-?(?:1[89]\d\d|20\d\d|[零〇一二三四五六七八九
 _MAGNITUDES = frozenset("十百千万亿")
 _IDIOM_NEXT = frozenset("百千万")
 _ARTICLES = frozenset(_WORDS["article"])
-_SESSION_AFTER = regex.compile(_longest_first(_WORDS["session"]))
-_HOLDING_BEFORE = regex.compile(rf"(?:{_longest_first(_WORDS['holding'])})(?:{_longest_first(_WORDS['perfective'])})?$")
+_SESSION_AFTER = regex.compile(alternation(_WORDS["session"]) or "(?!)")
+_HOLDING_BEFORE = regex.compile(
+    rf"(?:{alternation(_WORDS['holding']) or '(?!)'})(?:{alternation(_WORDS['perfective']) or '(?!)'})?$"
+)
 _ORDINAL = regex.escape("".join(_WORDS["ordinal"]))
-_RANGE = _longest_first(_WORDS["range"])
-_MAGNITUDE_BEFORE = _longest_first(_WORDS["magnitude_before"])
-_CLOCK_BEFORE = regex.compile(rf"(?:{_longest_first(_WORDS['clock'])})$")
-_PLACE_AFTER = regex.compile(_longest_first(_WORDS["place"]))
+_RANGE = alternation(_WORDS["range"]) or "(?!)"
+_MAGNITUDE_BEFORE = alternation(_WORDS["magnitude_before"]) or "(?!)"
+_CLOCK_BEFORE = regex.compile(rf"(?:{alternation(_WORDS['clock']) or '(?!)'})$")
+_PLACE_AFTER = regex.compile(alternation(_WORDS["place"]) or "(?!)")
 _CONTEXT = 8  # characters looked at before a number for a holding verb or a clock word
 
 _NUMERAL_CHARS = "数几零〇一二两三四五六七八九十百千万亿"
@@ -141,8 +139,8 @@ class QuantityFinder(RowFinder):
 
     def _compile(self) -> None:
         """One regex for the current unit table (longest surface first)."""
-        units = "|".join(regex.escape(s) for s in sorted(self._units, key=len, reverse=True)) or "(?!)"
-        before = _longest_first(_BEFORE)
+        units = alternation(self._units) or "(?!)"
+        before = alternation(_BEFORE) or "(?!)"
         first = regex.escape("".join(sorted({word[0] for word in (*_BEFORE, *_WORDS["magnitude_before"])} | set(_NUMERAL_CHARS))))
         self._pattern = regex.compile(
             rf"(?=[{first}\d-])"  # cheap first-character test before the full pattern

@@ -11,6 +11,7 @@ so a typo fails at load, not on every page afterwards.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
@@ -18,6 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+
+
+def alternation(words: Iterable[str], *, escape: bool = True) -> str:
+    """A regex alternation of ``words``, longest first so that the longest word wins at a position
+    (``委员工作室`` over ``工作室``); ties in code-point order, repeats once; "" for no words.
+
+    ``escape``: each word is a literal, escaped with ``re.escape``, which both ``re`` and ``regex``
+    read as the same literal (the stdlib ``re`` is several times faster on plain word lists).
+    """
+    return "|".join(re.escape(w) if escape else w for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 class RuleRow(BaseModel):
