@@ -217,3 +217,12 @@ def test_the_first_page_freezes_the_pipeline_out_of_the_collectors_reach_only_wh
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_assembly_reads_the_spans_keys_the_components_were_configured_with() -> None:
+    from zxextract.assemble import build_articles
+
+    nlp = spacy.load(pipeline_path(), config={"components": {"zx_brands": {"spans_key": "my_brands"}}})
+    doc = nlp("本报讯 大足区政协用好“渝事好商量”协商平台。")
+    assert "my_brands" in doc.spans and "zx_brands" not in doc.spans
+    assert [b.name for a in build_articles(doc, "x") for b in a.brands] == ["渝事好商量"]

@@ -17,14 +17,15 @@ from .components import BYLINES_KEY, articles, normalized_view
 from .records import Article, Brand, Credit, Date, District, Document, Official, Quantity
 from .spans import extension
 
-# record field → (spans key, record class, identity of a repeat or None to keep every occurrence)
-_FIELDS: dict[str, tuple[str, type, Callable[[Any], Hashable] | None]] = {
-    "districts": ("zx_districts", District, lambda d: d.code or d.name),
-    "officials": ("zx_officials", Official, lambda o: (o.name, o.role, o.org)),
-    "brands": ("zx_brands", Brand, lambda b: b.name),
-    "quantities": ("zx_quantities", Quantity, None),
-    "dates": ("zx_dates", Date, None),
-    "documents": ("zx_documents", Document, lambda d: d.title),
+# record field → (record class, identity of a repeat or None to keep every occurrence); the spans key of each
+# field is the one its component was configured with and announced in ``doc._.zx_span_keys``.
+_FIELDS: dict[str, tuple[type, Callable[[Any], Hashable] | None]] = {
+    "districts": (District, lambda d: d.code or d.name),
+    "officials": (Official, lambda o: (o.name, o.role, o.org)),
+    "brands": (Brand, lambda b: b.name),
+    "quantities": (Quantity, None),
+    "dates": (Date, None),
+    "documents": (Document, lambda d: d.title),
 }
 
 
@@ -34,7 +35,8 @@ def build_articles(doc: Doc, doc_id: str) -> list[Article]:
     text = norm.text
     # Each span's offsets and fields read once: a SpanGroup makes a new Span on every access.
     by_article: dict[tuple[str, int], list[tuple[int, int, dict[str, Any]]]] = {}
-    for key in (BYLINES_KEY, *(spec[0] for spec in _FIELDS.values())):
+    keys = doc._.zx_span_keys or {}  # what each component wrote under its configured spans_key
+    for key in (BYLINES_KEY, *keys.values()):
         for span in doc.spans.get(key, []):
             found = (span.start_char, span.end_char, extension(span, "zx"))
             by_article.setdefault((key, extension(span, "zx_article")), []).append(found)
@@ -66,8 +68,8 @@ def build_articles(doc: Doc, doc_id: str) -> list[Article]:
             spans=[norm.raw_span(s, e) for s, e in view.segments],
             text="\n".join(text[s:e] for s, e in view.segments),
         )
-        for field, (key, cls, identity) in _FIELDS.items():
-            entities = records(key, cls)
+        for field, (cls, identity) in _FIELDS.items():
+            entities = records(keys[field], cls) if field in keys else []
             setattr(article, field, _merge(field, entities, identity) if identity else entities)
         result.append(article)
     return result

@@ -48,6 +48,8 @@ from .ruleset import RuleRow, validate_rows
 from .spans import add_entity_spans, extension
 from .tokenizer import RAW_KEY, doc_text, raw_offsets
 
+if not Doc.has_extension("zx_span_keys"):  # Article field → the spans key its component wrote (config: spans_key)
+    Doc.set_extension("zx_span_keys", default=None)
 if not Doc.has_extension("zx_places"):  # article index → {"district", "prefecture", "province": fields or None, "home": name}
     Doc.set_extension("zx_places", default=None)
 
@@ -98,6 +100,7 @@ class RuleComponent:
     """
 
     label: ClassVar[str]
+    field: ClassVar[str]  # the Article field its hits fill (``districts``, ``officials`` …)
     finder_class: ClassVar[Any]
     row_models: ClassVar[dict[str, type[RuleRow]]]  # the ``type`` values of rules rows this component takes
 
@@ -141,7 +144,13 @@ class RuleComponent:
             for start, end in article.segments:
                 for hit in self.finder.find(text[start:end], self.context(doc, article, start, end)):
                     items.append((start + hit.start, start + hit.end, _fields(hit.entity), article.index))
-        return add_entity_spans(doc, self.spans_key, self.label, items, self.annotate_ents)
+        return self._write(doc, items)
+
+    def _write(self, doc: Doc, items: list[tuple[int, int, dict[str, Any], int]]) -> Doc:
+        """Put the hits on ``doc.spans[spans_key]`` and say under which key (``doc._.zx_span_keys``), for assembly."""
+        doc = add_entity_spans(doc, self.spans_key, self.label, items, self.annotate_ents)
+        doc._.zx_span_keys = {**(doc._.zx_span_keys or {}), self.field: self.spans_key}
+        return doc
 
     def add(self, rows: Iterable[dict[str, Any]], source: str = "<rules>") -> None:
         """Add or override rules (rows of a rules file, or built in code), validated first."""
@@ -187,6 +196,7 @@ class DistrictComponent(RuleComponent):
     """
 
     label = "DISTRICT"
+    field = "districts"
     finder_class = DistrictFinder
     row_models = DISTRICT_ROWS
 
@@ -242,7 +252,7 @@ class DistrictComponent(RuleComponent):
                     hits += [_shift(start, h) for h in self.finder.implicit(text[start:end], main, written)]
             items.extend((h.start, h.end, _fields(h.entity), article.index) for h in hits)
         doc._.zx_places = places
-        return add_entity_spans(doc, self.spans_key, self.label, items, self.annotate_ents)
+        return self._write(doc, items)
 
     def _read(self, text: str, article: ArticleView, context: ArticleContext) -> tuple[list[tuple[int, list[Hit]]], list[Hit]]:
         """The article's hits per segment (segment offsets) and all of them (page offsets)."""
@@ -344,6 +354,7 @@ class OfficialComponent(RuleComponent):
     """Officials, bound to bodies whose district comes from the text or the article."""
 
     label = "OFFICIAL"
+    field = "officials"
     finder_class = OfficialFinder
     row_models = OFFICIAL_ROWS
 
@@ -369,7 +380,7 @@ class OfficialComponent(RuleComponent):
                 for hit in hits:
                     hit.entity.mentions = [[start + s, start + e] for s, e in mentions.pop(hit.entity.name, ())]
                     items.append((start + hit.start, start + hit.end, _fields(hit.entity), article.index))
-        return add_entity_spans(doc, self.spans_key, self.label, items, self.annotate_ents)
+        return self._write(doc, items)
 
     def context(self, doc: Doc, article: ArticleView, start: int, end: int) -> ArticleContext:
         """The article's places, its written districts in ``[start, end)``, and the province as the
@@ -389,6 +400,7 @@ class DateComponent(RuleComponent):
     """Dates; ``reference_date`` (ISO, optional) resolves 今年/去年 to a year."""
 
     label = "DATE"
+    field = "dates"
     finder_class = DateFinder
     row_models = DATE_ROWS
 
@@ -404,18 +416,21 @@ class DateComponent(RuleComponent):
 
 class BrandComponent(RuleComponent):
     label = "BRAND"
+    field = "brands"
     finder_class = BrandFinder
     row_models = BRAND_ROWS
 
 
 class QuantityComponent(RuleComponent):
     label = "QUANTITY"
+    field = "quantities"
     finder_class = QuantityFinder
     row_models = UNIT_ROWS
 
 
 class DocumentComponent(RuleComponent):
     label = "DOCUMENT"
+    field = "documents"
     finder_class = DocumentFinder
     row_models = DOCUMENT_ROWS
 
