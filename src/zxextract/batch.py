@@ -368,15 +368,20 @@ class StdoutOutput:
         self.stream.flush()
 
 
-def check_file_target(path: Path) -> None:
-    """Refuse to write over anything but a regular file: a folder, a device (``/dev/null``), a FIFO or a socket."""
+def target_mode(path: Path, follow: bool = True) -> int | None:
+    """The file mode of an output target, None when there is nothing there; a :class:`RunError` when it cannot be read."""
     try:
-        mode = path.stat().st_mode
+        return (path.stat() if follow else path.lstat()).st_mode
     except FileNotFoundError:
-        return
+        return None
     except OSError as error:
         raise RunError(f"cannot use {printable(str(path))}: {error.strerror}") from None
-    if not stat.S_ISREG(mode):
+
+
+def check_file_target(path: Path) -> None:
+    """Refuse to write over anything but a regular file: a folder, a device (``/dev/null``), a FIFO or a socket."""
+    mode = target_mode(path)
+    if mode is not None and not stat.S_ISREG(mode):
         raise RunError(f"{printable(str(path))} is {file_kind(mode)}, not a regular file: refusing to write over it")
 
 

@@ -54,6 +54,7 @@ from .batch import (
     error_json,
     extract_one,
     sync_dir,
+    target_mode,
 )
 from .io import Source, discover, file_kind, printable
 
@@ -203,12 +204,9 @@ def check_output_folder(outdir: Path) -> Path:
         (outdir.with_name(outdir.name + ".partial"), (MARKER, PLAN)),
         (outdir.with_name(outdir.name + ".old"), (MARKER,)),
     ):
-        try:
-            mode = folder.lstat().st_mode
-        except FileNotFoundError:
+        mode = target_mode(folder, follow=False)
+        if mode is None:
             continue
-        except OSError as error:
-            raise RunError(f"cannot use {printable(str(folder))}: {error.strerror}") from None
         if not stat.S_ISDIR(mode):
             raise RunError(f"{printable(str(folder))} is {file_kind(mode)}, not a folder of this tool: refusing to replace it")
         try:
