@@ -35,13 +35,12 @@ from importlib import resources
 import numpy as np
 import regex
 
+from .ruleset import alternation
+
 _CLAUSE = regex.compile(r"[，,。；;、]")
-_PHOTO_CREDIT = regex.compile(r"[\p{Han}·]{2,16}(?:摄影?|供图)")
 # A paragraph is over after a sentence end, a closing quote or bracket right after one,
 # or a closing credit after one (``…盘活质效。(冉洵)``).
 _ENDED = regex.compile(r"(?:[。！？!?…；;][”’)）】」』》]?|[。！？!?…][”’]?[(（][^()（）]{1,20}[)）])$")
-# A line starting like this opens a new block even after running text.
-_BLOCK_START = regex.compile(r"^(——|--|□|■|◆|●|▲|本报讯|[(（](上接|下转|接上|转下))")
 _DOTS = {"•": "·", "・": "·", "‧": "·", "∙": "·", "･": "·"}
 _BRACKET_QUOTES = {"「": "“", "」": "”", "『": "‘", "』": "’", "＂": '"', "＇": "'"}
 # Dropped: control, format (zero-width), surrogate, private-use and unassigned characters, except "\n" (``_deletable``).
@@ -66,11 +65,25 @@ def _t2s() -> tuple[dict[str, str], dict[str, str]]:
     return sure, ambiguous
 
 
+@dataclass(frozen=True)
+class _LineRules:
+    """What normalization shares with layout (``rules/layout.json``): lines that never continue the text before them."""
+
+    column_labels: frozenset[str]  # a line that is a column label
+    block_start: regex.Pattern[str]  # a line opening with a deck dash, a credit mark, a news lead or (上接…)
+    photo_credit: regex.Pattern[str]  # a line that is a name and a photo credit (罗德明 摄影)
+
+
 @lru_cache(maxsize=1)
-def _column_labels() -> frozenset[str]:
-    """Column labels (``rules/layout.json``): a line that is one never continues the text before it."""
+def _line_rules() -> _LineRules:
     data = json.loads(resources.files("zxextract").joinpath("rules/layout.json").read_text(encoding="utf-8"))
-    return frozenset(label for key in ("brief_columns", "photo_columns", "labels") for label in data["sections"][key])
+    labels = frozenset(label for key in ("brief_columns", "photo_columns", "labels") for label in data["sections"][key])
+    starts = alternation([*data["block_marks"], *data["news_leads"]])
+    return _LineRules(
+        column_labels=labels,
+        block_start=regex.compile(rf"^(?:{starts}|[(（](?:{alternation(data['continuation_words'])}))"),
+        photo_credit=regex.compile(rf"[\p{{Han}}·]{{2,16}}(?:{alternation(data['photo_credit_words'])})"),
+    )
 
 
 def code_points(text: str) -> np.ndarray:
@@ -155,11 +168,12 @@ def _continues(paragraph: _Paragraph, line: str) -> bool:
     if not paragraph.tail or _ENDED.search(paragraph.tail):
         return False
     head = line[:6]
-    if _BLOCK_START.match(head):
+    if _line_rules().block_start.match(head):
         return False
     if _CLAUSE.match(head, 1, 3):  # ``里，通行时间…``: a line does not open on a one- or two-character clause
         return True
-    if line in _column_labels() or _PHOTO_CREDIT.fullmatch(line):
+    rules = _line_rules()
+    if line in rules.column_labels or rules.photo_credit.fullmatch(line):
         return False  # ``图片新闻``, ``区县快递``, ``旷灵芝冯文涛摄`` after a caption or truncated line
     # Running text: clause punctuation so far, or a quotation still open (``“…全长45公``).
     return paragraph.clause or paragraph.open_quotes > 0
