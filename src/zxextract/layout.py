@@ -583,9 +583,9 @@ def _classify(norm: Normalized, sraw: str, lines: list[_Line]) -> None:
         if rules.furniture.fullmatch(line.raw) or text.replace(" ", "") in rules.slogans or _masthead(norm, lines, line):
             line.kind, line.furniture = "furniture", "page"
         elif rules.continued_from.match(text):
-            line.kind = "cont"
+            line.kind = "continued_from"
         elif rules.continued_to.match(text):
-            line.kind = "jump"
+            line.kind = "continued_to"
         elif (label := _section_label(line)) is not None:
             line.kind, line.label = "section", label
         elif text[0] in rules.credit_marks and (parsed := _parse_credits(raw, lo + 1, hi, "author")) and parsed[1]:
@@ -665,7 +665,7 @@ class _Unit:
 
     kind: str  # head | body | photo | section
     lines: list[_Line]
-    start: str = "plain"  # body: plain | news | credit | cont
+    opening: str = "plain"  # how a body opens: plain | news (本报讯) | credit | continued_from ((上接1版))
     closed: bool = False
     label: str | None = None
     title: _Line | None = None
@@ -699,7 +699,7 @@ def _is_headline(lines: list[_Line], run: list[_Line], j: int, first_text: int) 
     if j < len(lines) and lines[j].furniture == "meta":
         return True
     nxt = _next_text(lines, j)
-    if nxt is None or lines[nxt].kind in ("credit", "news", "section", "cont"):
+    if nxt is None or lines[nxt].kind in ("credit", "news", "section", "continued_from"):
         return True
     if lines[nxt].kind != "body":
         return False
@@ -745,15 +745,15 @@ def _units(lines: list[_Line]) -> list[_Unit]:
     body: _Unit | None = None
     first_text = next((x.index for x in lines if x.kind not in ("furniture", "section")), -1)
 
-    def add_body(line: _Line, start: str = "plain") -> _Unit:
+    def add_body(line: _Line, opening: str = "plain") -> _Unit:
         nonlocal body
         current = body
         wrapped = current is not None and (
             (line.kind == "closing" and current.lines[-1].kind == "closing")
             or (line.kind == "credit" and _editors(line) and current.lines[-1].kind == "credit")
         )
-        if current is None or (not wrapped and (current.closed or (start != "plain" and current.text_lines))):
-            current = body = _Unit("body", [], start=start)
+        if current is None or (not wrapped and (current.closed or (opening != "plain" and current.text_lines))):
+            current = body = _Unit("body", [], opening=opening)
             units.append(current)
         current.lines.append(line)
         current.text_lines += line.kind in _TEXT_KINDS
@@ -786,14 +786,14 @@ def _units(lines: list[_Line]) -> list[_Unit]:
                 for x in run:
                     add_body(x)
             i = j
-        elif kind in ("news", "credit", "cont") and not (
+        elif kind in ("news", "credit", "continued_from") and not (
             kind == "credit" and (line.photo_credit or _editors(line) or _closes(lines, i)) and body and body.text_lines
         ):
             add_body(line, kind)
             i += 1
         else:
             unit = add_body(line)
-            if kind in ("closing", "jump", "credit") or line.cut is not None:
+            if kind in ("closing", "continued_to", "credit") or line.cut is not None:
                 unit.closed = True
             i += 1
     return units
@@ -904,12 +904,12 @@ def _match_pre(units: list[_Unit]) -> list[_Article]:
             waiting = _Article(head=unit)
             articles.append(waiting)
             owner = None
-        elif waiting is not None and unit.start != "cont":
+        elif waiting is not None and unit.opening != "continued_from":
             waiting.bodies.append(unit)
-            if unit.start == "plain":
+            if unit.opening == "plain":
                 uncredited.append(waiting)
             owner, waiting = waiting, None
-        elif unit.start in ("credit", "news") and uncredited:
+        elif unit.opening in ("credit", "news") and uncredited:
             owner = uncredited.pop()
             if owner.bodies and k and owner.bodies[-1] is units[k - 1]:
                 owner.bodies.append(unit)
@@ -941,10 +941,10 @@ def _match_post(units: list[_Unit]) -> list[_Article]:
                 forward = None
                 continue
             articles.append(_Article(bodies=[unit]))
-            if unit.start != "cont":
+            if unit.opening != "continued_from":
                 untitled.append(articles[-1])
         else:
-            opens_next = nxt is not None and nxt.kind == "body" and nxt.start in ("news", "credit")
+            opens_next = nxt is not None and nxt.kind == "body" and nxt.opening in ("news", "credit")
             head: _Unit | None = unit
             while head is not None:
                 rest = None
@@ -956,7 +956,7 @@ def _match_post(units: list[_Unit]) -> list[_Article]:
                     target.head = head
                 else:
                     articles.append(_Article(head=head))
-                    forward = articles[-1] if nxt is not None and nxt.kind == "body" and nxt.start != "cont" else None
+                    forward = articles[-1] if nxt is not None and nxt.kind == "body" and nxt.opening != "continued_from" else None
                 _finish_head(head, post=True)
                 head = rest
     return articles
@@ -1164,7 +1164,7 @@ def _layout(norm: Normalized, article: _Article, meta: dict, digest: list[_Line]
         lines.extend(photo.lines[1:])
         section = section or photo.label
         kind = "photo"
-    elif article.bodies and article.bodies[0].start == "cont" and head is None:
+    elif article.bodies and article.bodies[0].opening == "continued_from" and head is None:
         kind = "continuation"
     elif digest is not None or article.is_brief() or (article.section in _rules().brief_columns and article.bare_news()):
         kind = "brief"
@@ -1212,7 +1212,7 @@ def page_layout(norm: Normalized) -> PageLayout:
     units = _units(lines)
     if web:
         units = _web_zones(units)
-    first = next((u for u in units if u.kind == "head" or (u.kind == "body" and u.start != "cont")), None)
+    first = next((u for u in units if u.kind == "head" or (u.kind == "body" and u.opening != "continued_from")), None)
     post = first is not None and first.kind == "body"
     articles = _match_post(units) if post else _match_pre(units)
     articles = [a for a in articles if a.lines()]
