@@ -124,3 +124,17 @@ def test_bounded_pieces_cut_after_punctuation_within_the_limit() -> None:
     assert all(len(part) <= 10 for part in parts)
     assert parts[:3] == ["一二三四五，", "六七八九十。", "一二三四五，"]
     assert bounded_pieces("短", limit=10) == ["短"]
+
+
+def test_the_pkuseg_adapter_reads_a_loaded_model_and_names_a_layout_it_cannot_read(pkuseg_model) -> None:
+    from types import SimpleNamespace
+
+    from zxextract.segmenter import PkusegModel
+
+    seg, _ = pkuseg_model
+    model = PkusegModel.read(seg)
+    assert model.weights.shape == (model.n_feature * model.n_tag + model.n_tag**2,)
+    assert len(model.tags) == model.n_tag and any("B" in tag for tag in model.tags)
+    assert model.postprocess(["大足", "区"]) == seg.postprocesser(["大足", "区"])
+    with pytest.raises(RuntimeError, match="spacy-pkuseg 1.0.x"):
+        PkusegModel.read(SimpleNamespace(model=SimpleNamespace(n_tag=4)))

@@ -16,7 +16,8 @@ post-processor are pkuseg's own objects, applied as ``cut`` applies them.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -58,25 +59,88 @@ class Table:
         return np.where(self.keys[at] == query, self.values[at], ABSENT)
 
 
+@dataclass(frozen=True)
+class PkusegModel:
+    """Everything of spacy-pkuseg that the fast segmenter reads, in one place.
+
+    spacy-pkuseg has no public API for its model; these are its internals as of
+    1.0.x. :meth:`read` is the only code that touches them, and it fails with a
+    clear message (not an AttributeError deep inside segmentation) when a
+    version lays them out differently.
+    """
+
+    n_tag: int
+    n_feature: int
+    weights: np.ndarray  # n_feature * n_tag node weights, then n_tag² edge weights
+    tags: list[str]  # tag index → tag name (``B``, ``I`` …)
+    unigram: frozenset[str]  # the model's dictionary words
+    feature_to_idx: dict[str, int]
+    preprocess: Callable[[str], tuple[list[str], list[bool], Any]]  # the user dictionary: (parts, is_word, _)
+    postprocess: Callable[[list[str]], list[str]]
+    word_min: int
+    word_max: int
+    word_features: bool
+
+    @classmethod
+    def read(cls, seg: Any) -> PkusegModel:
+        """The parts of a loaded ``spacy_pkuseg.pkuseg`` instance."""
+        try:
+            model, features = seg.model, seg.feature_extractor
+            return cls(
+                n_tag=model.n_tag,
+                n_feature=model.n_feature,
+                weights=model.w,
+                tags=[seg.idx_to_tag[tag] for tag in range(model.n_tag)],
+                unigram=frozenset(features.unigram),
+                feature_to_idx=features.feature_to_idx,
+                preprocess=seg.preprocesser.solve,
+                postprocess=seg.postprocesser,
+                word_min=pkuseg_config.wordMin,
+                word_max=pkuseg_config.wordMax,
+                word_features=bool(pkuseg_config.wordFeature),
+            )
+        except (AttributeError, KeyError, TypeError) as error:
+            raise RuntimeError(
+                f"this spacy-pkuseg lays out its model differently ({error}); zxextract's segmenter reads spacy-pkuseg 1.0.x"
+            ) from None
+
+    @staticmethod
+    def edges(weights: np.ndarray, n_tag: int, n_feature: int) -> np.ndarray:
+        """The tag-pair scores of the CRF, as pkuseg computes them."""
+        return inference.getLogYY([], n_tag, n_feature * n_tag, weights, 1.0)[1]
+
+    @staticmethod
+    def viterbi(scores: np.ndarray, edges: np.ndarray) -> np.ndarray:
+        """pkuseg's own Viterbi: the best tag of each character."""
+        return inference.run_viterbi(scores, edges)[1]
+
+    @staticmethod
+    def node(char: str) -> str:
+        """pkuseg's node for a character (keyword characters renamed, digits and letters folded into classes)."""
+        (node,) = FeatureExtractor.normalize_text(char)
+        return node
+
+
 class FastPkuseg:
     """``cut(text)`` equal to ``seg.cut(text)`` for a loaded ``spacy_pkuseg.pkuseg`` instance ``seg``."""
 
     def __init__(self, seg: Any) -> None:
-        self.seg = seg
-        self.word_min, self.word_max = pkuseg_config.wordMin, pkuseg_config.wordMax
-        self.word_features = bool(pkuseg_config.wordFeature)
-        n_tag, n_feature, weights = seg.model.n_tag, seg.model.n_feature, seg.model.w
+        self.seg = seg  # the instance it reads: the tokenizer rebuilds this when pkuseg is reloaded
+        self.model = model = PkusegModel.read(seg)
+        self.word_min, self.word_max = model.word_min, model.word_max
+        self.word_features = model.word_features
+        n_tag, n_feature, weights = model.n_tag, model.n_feature, model.weights
         # One row of tag scores per feature; the last n_tag² weights score tag pairs.
         self.weights = weights[: n_feature * n_tag].reshape(n_feature, n_tag)
-        _, self.edges = inference.getLogYY([], n_tag, n_feature * n_tag, weights, 1.0)
-        self.begins = np.array(["B" in seg.idx_to_tag[tag] for tag in range(n_tag)])
+        self.edges = PkusegModel.edges(weights, n_tag, n_feature)
+        self.begins = np.array(["B" in tag for tag in model.tags])
         self.node_codes: dict[str, int] = {}
         self.char_nodes: dict[int, int] = {}  # code point → code of its node, filled as characters are met
-        words = sorted(w for w in seg.feature_extractor.unigram if self.word_min <= len(w) <= self.word_max)
+        words = sorted(w for w in model.unigram if self.word_min <= len(w) <= self.word_max)
         self.word_ids = {word: index for index, word in enumerate(words)}
         self.no_word = len(words)
         keys: dict[int, int] = {}  # tagged feature key → feature index
-        for feature, index in seg.feature_extractor.feature_to_idx.items():
+        for feature, index in model.feature_to_idx.items():
             family, _, rest = feature.partition(".")
             if family == "ww":
                 side, _, rest = rest.partition(".")
@@ -129,8 +193,8 @@ class FastPkuseg:
         text = text.strip()
         pieces: list[tuple[str, bool]] = []
         for chunk in text.split():
-            parts, is_word, _ = self.seg.preprocesser.solve(chunk)
-            pieces.extend(zip(parts, is_word))
+            parts, words_flags, _ = self.model.preprocess(chunk)
+            pieces.extend(zip(parts, words_flags))
         bounded = [bounded_pieces(piece) for piece, is_word in pieces if not is_word]
         segmented = self._segment([part for parts in bounded for part in parts])
         words: list[str] = []
@@ -140,7 +204,7 @@ class FastPkuseg:
                 words.append(piece)
                 continue
             piece_words = [word for _ in next(parts_of) for word in next(segmented)]
-            words.extend(self.seg.postprocesser(piece_words))
+            words.extend(self.model.postprocess(piece_words))
         return words
 
     def _segment(self, pieces: list[str]) -> Iterator[list[str]]:
@@ -168,7 +232,7 @@ class FastPkuseg:
         scores = self._scores(self._codes(joined), before, after)
         begins = np.empty(len(joined), dtype=bool)
         for start, end in zip(starts.tolist(), ends.tolist()):
-            _, tags = inference.run_viterbi(scores[start:end], self.edges)
+            tags = PkusegModel.viterbi(scores[start:end], self.edges)
             begins[start:end] = self.begins[tags]
         begins[starts] = True
         cuts = np.flatnonzero(begins).tolist() + [len(joined)]
@@ -183,8 +247,7 @@ class FastPkuseg:
         unique, inverse = np.unique(points, return_inverse=True)
         for point in unique.tolist():
             if point not in self.char_nodes:
-                (node,) = FeatureExtractor.normalize_text(chr(point))
-                self.char_nodes[point] = self._node_code(node)
+                self.char_nodes[point] = self._node_code(PkusegModel.node(chr(point)))
         return np.array([self.char_nodes[point] for point in unique.tolist()], dtype=np.int64)[inverse.reshape(-1)]
 
     def _scores(self, codes: np.ndarray, before: np.ndarray, after: np.ndarray) -> np.ndarray:
