@@ -30,7 +30,10 @@ def main() -> None:
         if len(trad) != 1 or not candidates or len(candidates[0]) != 1 or candidates[0] == trad:
             continue
         rows.append(f"{trad}\t{candidates[0]}\t{'ambiguous' if trad in candidates else 'sure'}")
-    header = "# traditional\tsimplified\tsure|ambiguous (from OpenCC TSCharacters.txt, Apache-2.0)\n"
+    header = (
+        "# One traditional character to one simplified (from OpenCC TSCharacters.txt, Apache-2.0); kind: sure | ambiguous"
+        " (the traditional character is also a simplified one)\ntraditional\tsimplified\tkind\n"
+    )
     OUT.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
     print(f"{len(rows)} characters -> {OUT}")
 

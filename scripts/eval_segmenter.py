@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from train_segmenter import DEFAULT_DATA_DIR, DEFAULT_OUT_DIR, read_conllu_file, sentence_text  # noqa: E402
+
 from zxextract.evaluate import TypeScore  # noqa: E402
 
 GSD_TEST = "zh_gsdsimp-ud-test.conllu"

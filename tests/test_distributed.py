@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from distributed import Client, LocalCluster
-
 from fakepipeline import FAKE, FakeExtractor, load_fake, read_jsonl
 from test_cli import PAGES, SEEDS, bad_folder, expected, run, write_pages
+
 from zxextract import cli
 from zxextract.batch import Outcome, Settings, article_json
 from zxextract.distributed import MARKER, default_npartitions, extract_to_dir, outcomes_bag, records_bag

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import codecs
-import os
 import io
+import os
 import pickle
 from pathlib import Path
 

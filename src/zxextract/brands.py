@@ -11,7 +11,7 @@ say what it is.  So a quoted phrase counts only with evidence (SCHEMA.md):
 * a name that itself ends with a type noun (``“邵家坝小院”``, ``“六大攻坚行动”``);
 * the ``A·B`` naming pattern of brand families (``“界别·心力汇”``);
 * a brand noun right before it (``公用品牌“巴味渝珍”``);
-* a known brand (``rules/brands.jsonl``), whose ``name·X`` forms are its sub-brands.
+* a known brand (``rules/brands.tsv``), whose ``name·X`` forms are its sub-brands.
 
 Quoted speech (sentence punctuation), emphasis quotes (no such context),
 enumerations compressed into one quote (``“…”五大行动``) and category labels
@@ -24,18 +24,16 @@ or a saved spaCy pipeline can carry them.
 
 from __future__ import annotations
 
-import json
 import re as stdre
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from itertools import pairwise
 from typing import Any, Literal, cast, get_args
 
 import regex
 from pydantic import model_validator
 
-from .finder import ArticleContext
+from .finder import ArticleContext, packaged_rows
 from .records import Brand, BrandKind, Hit
 from .ruleset import RuleRow, alternation, packaged_table
 
@@ -169,7 +167,7 @@ class BrandFinder:
 
     @classmethod
     def default(cls) -> BrandFinder:
-        """The packaged vocabularies (``rules/brands.jsonl``, ``brand_nouns.tsv``, ``brand_verbs.tsv``, ``brand_blockers.tsv``)."""
+        """The packaged vocabularies (``rules/brands.tsv``, ``brand_nouns.tsv``, ``brand_verbs.tsv``, ``brand_blockers.tsv``)."""
         return cls.from_rows(default_rows())
 
     @classmethod
@@ -414,16 +412,10 @@ class BrandFinder:
 
 def default_rows() -> list[dict[str, Any]]:
     """Rows of the packaged rules files."""
-    rows: list[dict[str, Any]] = []
-    text = resources.files("zxextract").joinpath("rules/brands.jsonl").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        row = json.loads(line) if line.strip() else None
-        if row and "#" not in row:
-            rows.append({"type": "brand", **row})
-    rows += [{"type": "brand", **row} for row in packaged_table("brand_nouns.tsv", ("noun", "kind"))]
-    rows += [{"type": "brand", **row} for row in packaged_table("brand_verbs.tsv", ("verb",))]
-    rows += [{"type": "brand", **row} for row in packaged_table("brand_blockers.tsv", ("blocker", "scope"))]
-    return rows
+    known = [{k: v for k, v in row.items() if v} for row in packaged_rows("brands.tsv", "brand")]  # no parent: ""
+    return known + [
+        row for name in ("brand_nouns.tsv", "brand_verbs.tsv", "brand_blockers.tsv") for row in packaged_rows(name, "brand")
+    ]
 
 
 def _with_umbrellas(hits: list[Hit]) -> list[Hit]:

@@ -43,8 +43,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import numpy as np
 import regex
@@ -53,7 +52,7 @@ from pydantic import Field
 from zxextract.finder import ArticleContext
 from zxextract.normalize import code_points
 from zxextract.records import District, Hit, Level
-from zxextract.ruleset import RuleRow, packaged_table
+from zxextract.ruleset import RuleRow, alternation, packaged_bytes, packaged_table
 
 
 class DistrictRow(RuleRow):
@@ -80,7 +79,36 @@ ROW_MODELS: dict[str, type[RuleRow]] = {
     "district_weak": FormRow,
     "district_word": FormRow,
 }
-FORM_KINDS = ("stop", "weak", "word")  # the ``kind`` column of rules/district_words.tsv, as ``district_<kind>`` rows
+FormKind = Literal["stop", "weak", "word"]
+FORM_KINDS: tuple[FormKind, ...] = ("stop", "weak", "word")  # rules/district_words.tsv's ``kind``, as ``district_<kind>`` rows
+
+
+class WordTableRow(RuleRow):
+    """A row of ``rules/district_words.tsv``: a surface ``form`` and how it is read."""
+
+    form: str = Field(min_length=1)
+    kind: FormKind
+
+
+class ContextRow(RuleRow):
+    """A row of ``rules/district_context.tsv``: a word (or, for some kinds, a set of characters) around a name."""
+
+    kind: Literal[
+        "lead",
+        "list",
+        "body",
+        "zone_body",
+        "unit",
+        "self_lead",
+        "self_lead_blocked",
+        "self_lead_unit_blocked",
+        "self_body",
+        "self_body_blocked",
+        "destination",
+    ]
+    form: str = Field(min_length=1)
+    unless: str = ""
+
 
 HOME = "重庆市"
 SCORED_LEVELS = frozenset({"county", "zone"})
@@ -105,7 +133,7 @@ class _Vocabulary:
 @lru_cache(maxsize=1)
 def _vocabulary() -> _Vocabulary:
     rows: dict[str, list[dict[str, str]]] = {}
-    for row in packaged_table("district_context.tsv"):
+    for row in packaged_table("district_context.tsv", ContextRow):
         rows.setdefault(row["kind"], []).append(row)
 
     def chars(kind: str) -> str:
@@ -113,10 +141,9 @@ def _vocabulary() -> _Vocabulary:
 
     def words(kind: str) -> str:
         """An alternation of the kind's forms, longest first, each followed by none of its ``unless`` characters."""
-        forms = sorted(rows.get(kind, ()), key=lambda row: -len(row["form"]))
-        return "|".join(
-            regex.escape(row["form"]) + (f"(?![{regex.escape(row['unless'])}])" if row.get("unless") else "") for row in forms
-        )
+        forms = rows.get(kind, [])
+        unless = {row["form"]: f"(?![{regex.escape(row['unless'])}])" for row in forms if row["unless"]}
+        return alternation((row["form"] for row in forms), after=unless)
 
     implicit = (
         rf"(?<![{regex.escape(chars('self_lead_blocked'))}])(?:{words('self_lead')}){{u}}(?![{regex.escape(chars('self_lead_unit_blocked'))}])"
@@ -646,14 +673,10 @@ def _implicit_pattern(unit_word: str) -> regex.Pattern:
 @lru_cache(maxsize=1)
 def _packaged() -> tuple[tuple[Unit, ...], dict[str, tuple[str, ...]]]:
     """The gazetteer (``rules/gazetteer.tsv.gz``) and word list (``rules/district_words.tsv``), read once."""
-    rules = resources.files("zxextract").joinpath("rules")
-    with rules.joinpath("gazetteer.tsv.gz").open("rb") as fh:
-        lines = gzip.decompress(fh.read()).decode("utf-8").splitlines()
+    lines = gzip.decompress(packaged_bytes("gazetteer.tsv.gz")).decode("utf-8").splitlines()
     header = lines[0].split("\t")
     units = tuple(_unit(dict(zip(header, line.split("\t")))) for line in lines[1:] if line)
     forms: dict[str, list[str]] = {kind: [] for kind in FORM_KINDS}
-    for row in packaged_table("district_words.tsv"):
-        if row["kind"] not in forms:
-            raise ValueError(f"rules/district_words.tsv: kind: {row['kind']!r} is not one of {FORM_KINDS}")
+    for row in packaged_table("district_words.tsv", WordTableRow):
         forms[row["kind"]].append(row["form"])
     return units, {kind: tuple(found) for kind, found in forms.items()}

@@ -32,7 +32,7 @@ _SPACE = regex.compile(r"\s+")
 @lru_cache(maxsize=1)
 def _default_rows() -> tuple[dict[str, str], ...]:
     """Rows of ``rules/document_kinds.tsv`` (keyword, kind)."""
-    return packaged_rows("document_kinds.tsv", RULE_TYPE, ("keyword", "kind"))
+    return packaged_rows("document_kinds.tsv", RULE_TYPE)
 
 
 class DocumentFinder(RowFinder):

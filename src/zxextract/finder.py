@@ -79,6 +79,6 @@ class RowFinder:
         return iter(())
 
 
-def packaged_rows(filename: str, rule_type: str, columns: tuple[str, ...]) -> tuple[dict[str, str], ...]:
-    """Rows of a headerless tab-separated file in ``rules/``, as rules rows of ``rule_type``."""
-    return tuple({"type": rule_type, **row} for row in packaged_table(filename, columns))
+def packaged_rows(filename: str, rule_type: str) -> tuple[dict[str, str], ...]:
+    """Rows of a packaged table in ``rules/``, as rules rows of ``rule_type`` (validated when the finder adds them)."""
+    return tuple({"type": rule_type, **row} for row in packaged_table(filename))

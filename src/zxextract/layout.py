@@ -24,18 +24,41 @@ linear in the page size except ``bisect`` look-ups.
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
-from typing import cast
+from typing import Literal, cast
 
 import regex
+from pydantic import Field, field_validator
 
 from .normalize import Normalized, characters
 from .records import Credit, CreditRole, Date, Hit
-from .ruleset import alternation
+from .ruleset import RuleRow, alternation, packaged_json, packaged_table
+
+
+class LineRow(RuleRow):
+    """A furniture line of ``rules/layout_lines.tsv``: its ``kind`` and a regex ``pattern`` (checked at load)."""
+
+    kind: Literal["navigation", "contents", "footer", "masthead", "meta", "links"]
+    pattern: str = Field(min_length=1)
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, pattern: str) -> str:
+        try:
+            regex.compile(pattern)
+        except regex.error as error:
+            raise ValueError(f"not a regex: {error}") from None
+        return pattern
+
+
+class WordRow(RuleRow):
+    """A word of ``rules/layout_words.tsv`` and what it marks on web and e-paper pages."""
+
+    kind: Literal["crumb", "outlet", "position", "meta:author", "meta:editor", "meta:other", "meta:published", "meta:source"]
+    word: str = Field(min_length=1)
+
 
 __all__ = ["ArticleLayout", "PageLayout", "page_layout", "split_page"]
 
@@ -92,7 +115,7 @@ class _Rules:
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
-    data = json.loads(resources.files("zxextract").joinpath("rules/layout.json").read_text(encoding="utf-8"))
+    data = packaged_json("layout.json")
     sections, furniture = data["sections"], data["furniture"]
     line_patterns, words, meta = _line_rules()
     return _Rules(
@@ -126,21 +149,15 @@ def _rules() -> _Rules:
     )
 
 
-def _tsv(name: str) -> list[list[str]]:
-    """Rows of a rules TSV file: ``#`` comments and the header line skipped."""
-    text = resources.files("zxextract").joinpath(f"rules/{name}").read_text(encoding="utf-8")
-    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
-    return rows[1:]
-
-
 def _line_rules() -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, str]]:
     """Furniture patterns by kind, word lists by kind and meta keys by field, from the TSV files."""
     patterns: dict[str, list[str]] = {}
-    for kind, pattern, _why in _tsv("layout_lines.tsv"):
-        patterns.setdefault(kind, []).append(pattern)
+    for row in packaged_table("layout_lines.tsv", LineRow):
+        patterns.setdefault(row["kind"], []).append(row["pattern"])
     words: dict[str, list[str]] = {}
     meta: dict[str, str] = {}
-    for kind, word, _why in _tsv("layout_words.tsv"):
+    for row in packaged_table("layout_words.tsv", WordRow):
+        kind, word = row["kind"], row["word"]
         if kind.startswith("meta:"):
             meta[word] = kind.removeprefix("meta:")
         else:

@@ -26,16 +26,25 @@ idempotent: ``normalize(normalize(x).text).text == normalize(x).text``.
 
 from __future__ import annotations
 
-import json
 from array import array
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from typing import Literal
 
 import numpy as np
 import regex
+from pydantic import Field
 
-from .ruleset import alternation
+from .ruleset import RuleRow, alternation, packaged_json, packaged_table
+
+
+class T2sRow(RuleRow):
+    """A row of ``rules/t2s.tsv``: one traditional character, its simplified one, and whether that is sure."""
+
+    traditional: str = Field(min_length=1, max_length=1)
+    simplified: str = Field(min_length=1, max_length=1)
+    kind: Literal["sure", "ambiguous"]
+
 
 _CLAUSE = regex.compile(r"[，,。；;、]")
 # A paragraph is over after a sentence end, a closing quote or bracket right after one,
@@ -57,11 +66,8 @@ def _t2s() -> tuple[dict[str, str], dict[str, str]]:
     """Traditional → simplified, one character to one (scripts/build_t2s.py): the sure and the ambiguous table."""
     sure: dict[str, str] = {}
     ambiguous: dict[str, str] = {}
-    text = resources.files("zxextract").joinpath("rules/t2s.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            trad, simp, kind = line.split("\t")
-            (ambiguous if kind == "ambiguous" else sure)[trad] = simp
+    for row in packaged_table("t2s.tsv", T2sRow):
+        (ambiguous if row["kind"] == "ambiguous" else sure)[row["traditional"]] = row["simplified"]
     return sure, ambiguous
 
 
@@ -76,7 +82,7 @@ class _LineRules:
 
 @lru_cache(maxsize=1)
 def _line_rules() -> _LineRules:
-    data = json.loads(resources.files("zxextract").joinpath("rules/layout.json").read_text(encoding="utf-8"))
+    data = packaged_json("layout.json")
     labels = frozenset(label for key in ("brief_columns", "photo_columns", "labels") for label in data["sections"][key])
     starts = alternation([*data["block_marks"], *data["news_leads"]])
     return _LineRules(

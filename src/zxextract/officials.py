@@ -21,7 +21,6 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Literal, cast
 
 import regex
@@ -29,7 +28,7 @@ from pydantic import ConfigDict, model_validator
 
 from .finder import ArticleContext
 from .records import Category, District, Hit, Official
-from .ruleset import RuleRow, alternation
+from .ruleset import RuleRow, alternation, packaged_table
 
 Rows = dict[str, list[dict[str, str]]]
 
@@ -146,10 +145,7 @@ class _Org:
 
 def _read_table(name: str) -> list[dict[str, str]]:
     """Rows of a packaged TSV (header line, tab-separated)."""
-    text = resources.files("zxextract").joinpath(f"rules/officials_{name}.tsv").read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
-    header = lines[0].split("\t")
-    return [dict(zip(header, (line.split("\t") + [""] * len(header))[: len(header)])) for line in lines[1:]]
+    return [dict(row) for row in packaged_table(f"officials_{name}.tsv")]
 
 
 def _group(rows: Iterable[dict[str, str]]) -> Rows:

@@ -113,7 +113,7 @@ _NUMBER = (
 @lru_cache(maxsize=1)
 def _default_rows() -> tuple[dict[str, str], ...]:
     """Rows of ``rules/units.tsv`` (surface, unit, after)."""
-    return packaged_rows("units.tsv", RULE_TYPE, ("surface", "unit", "after"))
+    return packaged_rows("units.tsv", RULE_TYPE)
 
 
 class QuantityFinder(RowFinder):

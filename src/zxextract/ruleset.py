@@ -1,8 +1,9 @@
 """Rules as validated data: one reader for the packaged tables and users' rules files.
 
 Packaged vocabulary lives in ``src/zxextract/rules/`` as tab-separated tables
-(``#`` lines are comments; new tables name their columns in a header line and
-say ``why`` each row exists).  Users add rules as JSON Lines, one object per
+(``#`` lines are comments; the first other line names the columns; a ``why``
+column says why a row exists), plus ``layout.json`` and the gzip gazetteer,
+all read through this module.  Users add rules as JSON Lines, one object per
 line with a ``type``.  Every row is checked against the pydantic model of its
 type when it is read, and a bad row is reported as ``file:line: key: reason``,
 so a typo fails at load, not on every page afterwards.
@@ -11,24 +12,28 @@ so a typo fails at load, not on every page afterwards.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 
-def alternation(words: Iterable[str], *, escape: bool = True) -> str:
+def alternation(words: Iterable[str], *, escape: bool = True, after: Mapping[str, str] | None = None) -> str:
     """A regex alternation of ``words``, longest first so that the longest word wins at a position
     (``委员工作室`` over ``工作室``); ties in code-point order, repeats once; "" for no words.
 
     ``escape``: each word is a literal, escaped with ``re.escape``, which both ``re`` and ``regex``
     read as the same literal (the stdlib ``re`` is several times faster on plain word lists).
+    ``after``: a pattern that must follow a word (a lookahead such as ``(?!民)``), by word.
     """
-    return "|".join(re.escape(w) if escape else w for w in sorted(set(words), key=lambda w: (-len(w), w)))
+    after = after or {}
+    return "|".join((re.escape(w) if escape else w) + after.get(w, "") for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 class RuleRow(BaseModel):
@@ -96,35 +101,55 @@ def validate_rows(rows: Iterable[Any], models: Mapping[str, type[RuleRow]], sour
     return [validate_row(row, models, source, number) for number, row in enumerate(rows, start=1)]
 
 
+RULES_DIR_ENV = "ZXEXTRACT_RULES_DIR"
+
+
+def rules_dir() -> Traversable:
+    """Where the packaged tables are read from: ``src/zxextract/rules/``, or the folder named by
+    ``$ZXEXTRACT_RULES_DIR`` (a changed copy, to measure a change without reinstalling; read once per process)."""
+    override = os.environ.get(RULES_DIR_ENV)
+    return Path(override) if override else resources.files("zxextract").joinpath("rules")
+
+
+@cache
+def packaged_bytes(filename: str) -> bytes:
+    """The bytes of ``rules/<filename>`` (the gazetteer is gzip), read once."""
+    return rules_dir().joinpath(filename).read_bytes()
+
+
+def packaged_json(filename: str) -> Any:
+    """The JSON document ``rules/<filename>`` (``layout.json``: lists, keyed words and regexes as strings)."""
+    return json.loads(packaged_bytes(filename).decode("utf-8"))
+
+
 def _split(line: str) -> list[str]:
     return line.rstrip("\r\n").split("\t")
 
 
 @cache
 def _packaged_lines(filename: str) -> tuple[tuple[int, str], ...]:
-    text = resources.files("zxextract").joinpath("rules", filename).read_text(encoding="utf-8")
+    text = packaged_bytes(filename).decode("utf-8")
     return tuple((n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip() and not line.startswith("#"))
 
 
-def packaged_table(
-    filename: str, columns: tuple[str, ...] | None = None, model: type[RuleRow] | None = None
-) -> tuple[dict[str, str], ...]:
-    """Rows of the packaged table ``rules/<filename>`` as dicts.
+def packaged_table(filename: str, model: type[RuleRow] | None = None) -> tuple[dict[str, str], ...]:
+    """Rows of the packaged table ``rules/<filename>`` as dicts, one key per column of its header line.
 
-    ``columns`` names the columns of a headerless table; without it the first
-    non-comment line is the header.  A ``why`` column is documentation and is
-    dropped.  With ``model``, each row is validated (``file:line: key: reason``).
+    Every table has a header (the first line that is no ``#`` comment); a row
+    may leave its last cells out, which read as "".  A ``why`` column is
+    documentation and is dropped.  With ``model``, each row is validated
+    (``file:line: key: reason``).
     """
     lines = _packaged_lines(filename)
-    if columns is None:
-        if not lines:
-            return ()
-        columns, lines = tuple(_split(lines[0][1])), lines[1:]
+    if not lines:
+        return ()
+    columns, lines = tuple(_split(lines[0][1])), lines[1:]
     rows = []
     for number, line in lines:
         cells = _split(line)
         if len(cells) > len(columns):
             raise RulesError(f"rules/{filename}:{number}: row: {len(cells)} cells for {len(columns)} columns {list(columns)}")
+        cells += [""] * (len(columns) - len(cells))
         row = {k: v for k, v in zip(columns, cells) if k != "why"}
         if model is not None:
             _check(model, row, f"rules/{filename}:{number}")
