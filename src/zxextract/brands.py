@@ -35,7 +35,7 @@ from pydantic import model_validator
 
 from .finder import ArticleContext, packaged_rows
 from .records import Brand, BrandKind, Hit
-from .ruleset import RuleRow, alternation, packaged_table
+from .ruleset import RuleRow, alternation, limits, packaged_table
 
 KINDS = frozenset(get_args(BrandKind))
 SCOPES = frozenset({"generic", "head", "boundary", "phrase"})
@@ -72,13 +72,6 @@ class BrandWordRow(RuleRow):
     ]
 
 
-class BrandLimitRow(RuleRow):
-    """A length of ``rules/brand_limits.tsv``."""
-
-    name: str
-    value: str
-
-
 def _word_table() -> dict[str, list[str]]:
     table: dict[str, list[str]] = {}
     for row in packaged_table("brand_words.tsv", model=BrandWordRow):
@@ -87,7 +80,7 @@ def _word_table() -> dict[str, list[str]]:
 
 
 _WORDS = _word_table()
-_LIMITS = {row["name"]: int(row["value"]) for row in packaged_table("brand_limits.tsv", model=BrandLimitRow)}
+_LIMITS = limits("brands")  # rules/limits.tsv
 _SELF_NAMING = frozenset(_WORDS["self_naming"])
 _FAMILY_NOUNS = frozenset(_WORDS["family"])
 _MAX_NAME = _LIMITS["max_name"]

@@ -34,7 +34,7 @@ from pydantic import Field, field_validator
 
 from .normalize import Normalized, characters
 from .records import Credit, CreditRole, Date, Hit
-from .ruleset import RuleRow, alternation, packaged_json, packaged_table
+from .ruleset import RuleRow, alternation, limits, packaged_json, packaged_table
 
 
 class LineRow(RuleRow):
@@ -133,7 +133,7 @@ def _rules() -> _Rules:
         continued_to=regex.compile(data["continued_to"]),
         furniture=regex.compile("|".join(f"(?:{p})" for p in furniture["patterns"])),
         slogans=frozenset(s.replace(" ", "") for s in furniture["slogans"]),
-        masthead_max=furniture["masthead_max_chars"],
+        masthead_max=_LIMITS["masthead_max_chars"],
         slash_roles=data["slash_roles"],
         news_generic=regex.compile(data["news_leads_generic"]),
         dateline=regex.compile(data["dateline"]),
@@ -177,8 +177,9 @@ _DECK = regex.compile(r"^(?:——|—|--|-|－|―)+(?=\S)")
 _PAREN_TAIL = regex.compile(r"[(（]([^()（）]{2,60})[)）]\s*$")
 _NEWS_PAREN = regex.compile(r"\s*[(（]([^()（）]{1,60})[)）]")
 _WORD_REST = regex.compile(r"(\S+)\s+(\S.*\S)", regex.DOTALL)
-_MAX_HEAD = 80
-_ROLE_QUALIFIER = 4  # at most this many characters before a role word qualify it (``全媒体记者``)
+_LIMITS = limits("layout")  # rules/limits.tsv says what each is
+_MAX_HEAD = _LIMITS["max_head"]
+_ROLE_QUALIFIER = _LIMITS["role_qualifier"]
 _INDENT = regex.compile(r"[ \t\u3000\u00a0]{2}")
 # Anti-copy noise of forum reposts (``* r4 L9 O: p8 Y``): four or more short ASCII tokens, one with punctuation.
 _NOISE = regex.compile(r"(?<![!-~])[!-~]{1,3}(?:[ \t]+[!-~]{1,3}){3,}(?![!-~])")
@@ -190,14 +191,14 @@ _STAMP = regex.compile(
 )
 _WEEKDAY = regex.compile(r"\s*(?:星期|周)[一二三四五六日天]\s*")
 _CRUMB_SEP = regex.compile(r"\s*(?:>|>|»|›|→|/)\s*")
-_LINK_MAX = 40  # a line of a link list is at most this long
+_LINK_MAX = _LIMITS["link_max"]
 _SENTENCE_MARK = regex.compile(r"[。，,；;！？]")  # a line with these is text, not a meta line or a table of contents
-_META_MAX = 100  # a meta line is at most this long
+_META_MAX = _LIMITS["meta_max"]
 _META_FRAME = " \t[]【】|｜"  # brackets and bars that frame or part a meta line's fields: [ 作者: | 发布时间:… ]
-_MASTHEAD_WORDS = 4  # an e-paper masthead line with this many characters (版面翻页) makes the page a web page
+_MASTHEAD_WORDS = _LIMITS["masthead_words"]
 _WEB_FURNITURE = frozenset({"navigation", "masthead", "contents"})  # what a web headline follows
-_LABEL_MAX = 8  # a column label over a web headline is at most this long
-_CONTENTS_MIN = 6  # headlines on one line that make it a table of contents
+_LABEL_MAX = _LIMITS["label_max"]
+_CONTENTS_MIN = _LIMITS["contents_min"]
 
 
 @dataclass
@@ -672,7 +673,7 @@ def _multiline_closing(norm: Normalized, sraw: str, lines: list[_Line], first: _
 
 # --------------------------------------------------------------------------- units
 
-_MAX_CAPTION_LINES = 40
+_MAX_CAPTION_LINES = _LIMITS["max_caption_lines"]
 _TEXT_KINDS = frozenset({"body", "head", "deck", "news"})
 
 

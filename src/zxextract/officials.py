@@ -28,7 +28,7 @@ from pydantic import ConfigDict, model_validator
 
 from .finder import ArticleContext
 from .records import Category, District, Hit, Official
-from .ruleset import RuleRow, alternation, packaged_table
+from .ruleset import RuleRow, alternation, limits, packaged_table
 
 Rows = dict[str, list[dict[str, str]]]
 
@@ -68,9 +68,9 @@ _DOTS = re.compile("[·・•‧]")
 _APPOINT_COUNT = regex.compile(r"(?:等)?(?:\d+|[一二两三四五六七八九十]+)名(?:同志)?")  # 增补甲、乙2名同志为
 _QUOTE_MARKS = re.compile(r"[“”‘’\"']")
 _COUNT = regex.compile(r"等(?:\d+|[一二两三四五六七八九十百几多余]+)?[名位个]?$")
-_MAX_SEGMENT = 40
+_MAX_SEGMENT = limits("officials")["max_segment"]  # rules/limits.tsv
 _CLAUSE_STOP = "，,。；;：:！!？?\n"
-_QUOTED_MAX = 16
+_QUOTED_MAX = limits("officials")["quoted_max"]
 _PUNCT_TIER, _WORD_TIER = 3, 2  # how strongly what follows a candidate ends a name (see _follows)
 _INNER_SPACE = frozenset(" \n")  # one of these may stand inside a printed name
 _LEVEL_COUNTY = frozenset({"county", "zone"})
@@ -109,10 +109,10 @@ class _NameModel:
         return cls(
             lasts,
             firsts,
-            thresholds.get("tie", 0.0),
-            thresholds.get("punct_over_word", -0.5),
-            thresholds.get("veto", -3.0),
-            thresholds.get("unbounded", 1.0),
+            thresholds["tie"],
+            thresholds["punct_over_word"],
+            thresholds["veto"],
+            thresholds["unbounded"],
         )
 
     def third(self, first: str, last: str) -> float:
@@ -189,8 +189,8 @@ class OfficialFinder:
         # Surnames: the hand-kept table (compound ones, ranks) and every character that opens enough names.
         ranked = {r["surname"]: int(r["rank"]) for r in self._rows["surnames"]}
         opened = {r["char"]: int(r["surname"]) for r in self._rows["names"]}
-        common_rank, common_count = int(thresholds.get("common_rank", 120)), int(thresholds.get("common_count", 30))
-        min_count = int(thresholds.get("surname_count", 3))
+        common_rank, common_count = int(thresholds["common_rank"]), int(thresholds["common_count"])
+        min_count = int(thresholds["surname_count"])
         self._surnames = set(ranked) | {c for c, n in opened.items() if n >= min_count}
         self._top = {s for s, r in ranked.items() if r <= common_rank}
         self._common = self._top | {c for c, n in opened.items() if n >= common_count}

@@ -21,7 +21,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 
 def alternation(words: Iterable[str], *, escape: bool = True, after: Mapping[str, str] | None = None) -> str:
@@ -130,6 +130,19 @@ def _split(line: str) -> list[str]:
 def _packaged_lines(filename: str) -> tuple[tuple[int, str], ...]:
     text = packaged_bytes(filename).decode("utf-8")
     return tuple((n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip() and not line.startswith("#"))
+
+
+class LimitRow(RuleRow):
+    """A row of ``rules/limits.tsv``: a length or count one component's rules use."""
+
+    component: str = Field(min_length=1)
+    name: str = Field(pattern=r"^[a-z_]+$")
+    value: str = Field(pattern=r"^\d+$")
+
+
+def limits(component: str) -> dict[str, int]:
+    """The limits of ``component`` in ``rules/limits.tsv``, by name."""
+    return {row["name"]: int(row["value"]) for row in packaged_table("limits.tsv", LimitRow) if row["component"] == component}
 
 
 def packaged_table(filename: str, model: type[RuleRow] | None = None) -> tuple[dict[str, str], ...]:
