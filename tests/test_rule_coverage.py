@@ -25,13 +25,15 @@ def _texts() -> list[str]:
 
 @pytest.fixture(scope="module")
 def produced() -> Counter:
-    """How often each rule value is written, over the seeds and every case text (spans, implicit hits included)."""
+    """How often each rule value is written, over the seeds and every case text (spans, implicit hits included,
+    and the articles' publication dates)."""
     extractor = zxextract.load(segmenter="char")
     counts: Counter = Counter()
     for text in _texts():
         doc = extractor.nlp(text)
         for key in ENTITY_KEYS:
             counts.update(span._.zx.get("rule") for span in doc.spans.get(key, []))
+        counts.update(article.published.rule for article in extractor.parse(text) if article.published)
     return counts
 
 

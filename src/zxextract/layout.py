@@ -299,11 +299,11 @@ def _trim_noise(norm: Normalized, sraw: str, line: _Line) -> list[tuple[int, int
     return cut
 
 
-def _date_hit(norm: Normalized, match: regex.Match[str]) -> Hit:
+def _date_hit(norm: Normalized, match: regex.Match[str], rule: str) -> Hit:
     """A stamp as a Date hit at normalized offsets (the date, without its clock time)."""
     start, end = bisect_left(norm.offsets, match.start("date")), bisect_left(norm.offsets, match.end("date"))
     year = int(match.group("y")) if match.group("y") else None
-    date = Date(year, int(match.group("m")), int(match.group("d")), text=norm.text[start:end])
+    date = Date(year, int(match.group("m")), int(match.group("d")), text=norm.text[start:end], rule=rule)
     return Hit(start, end, date)
 
 
@@ -322,7 +322,7 @@ def _meta_pairs(norm: Normalized, sraw: str, line: _Line, pos: int, hi: int) -> 
         if field_name == "published":
             stamp = _STAMP.search(sraw, vlo, vhi)
             if stamp and line.stamp is None:
-                line.stamp = _date_hit(norm, stamp)
+                line.stamp = _date_hit(norm, stamp, "published:meta")
         elif field_name == "source" and value and line.source is None:
             line.source = value.split()[0]
         elif field_name in ("editor", "author") and value:
@@ -349,8 +349,9 @@ def _meta(norm: Normalized, sraw: str, line: _Line) -> str | None:
         return None
     if after and not _meta_pairs(norm, sraw, line, hi - len(sraw[stamp.end() : hi].lstrip()), hi):
         return None
-    line.stamp = _date_hit(norm, stamp)
-    return "masthead" if not before and not after and not stamp.group("t") else "meta"
+    kind = "masthead" if not before and not after and not stamp.group("t") else "meta"
+    line.stamp = _date_hit(norm, stamp, "published:edition" if kind == "masthead" else "published:meta")
+    return kind
 
 
 def _breadcrumb(line: _Line) -> bool:
