@@ -26,10 +26,11 @@ ARABIC_PATTERN = r"\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?"
 CHINESE_PATTERN = r"[零〇一二两三四五六七八九十百千万亿]+"
 # 几 after 前/这/那/后/哪 is deictic (前几天, 这几年), not a count; 近几年 is a vague count (SCHEMA).
 VAGUE_PATTERN = r"[数几][十百千万]+|[十百千万]+几|(?<![前这那后哪])几"
-# A numeral: Arabic with optional hedge and multipliers (lazy, so ``5千米`` keeps 千米 as the unit),
+# A numeral: Arabic with optional hedge and multipliers, tried last (``200千克`` keeps 千克 as the unit,
+# ``3807万吨`` takes 万 because 万吨 is no unit),
 # Chinese (optionally ``十余万``), or vague.
 NUMBER_PATTERN = (
-    rf"(?:{ARABIC_PATTERN})(?:[余多]?[百千万亿]+?)?"
+    rf"(?:{ARABIC_PATTERN})(?:[余多]?[百千万亿]+?)??"
     rf"|(?:{VAGUE_PATTERN})"
     rf"|{CHINESE_PATTERN}(?:[余多][万亿]+)?"
 )
