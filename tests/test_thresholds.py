@@ -1,7 +1,8 @@
 """Every threshold is pinned: moving it either way changes what some seed page or case gives.
 
 The thresholds are the rows of ``rules/limits.tsv`` and the ``threshold`` rows of
-``rules/officials_context.tsv``.  Each is moved up and down by a step (one for a length or
+``rules/officials_context.tsv``.  Each is moved up and down (``moves`` in limits.tsv says when only one
+way can be noticed: ``down`` for a cap on a look-back, ``up`` for a floor) by a step (one for a length or
 count, a step the name model's scores tell apart for the officials' statistics), in a copy of the
 rules folder that a fresh process reads (``ZXEXTRACT_RULES_DIR``: modules read their tables when
 imported), and the records of every seed page and every case text are compared with the
@@ -58,13 +59,15 @@ def moves() -> Iterator[tuple[str, str, int, str]]:
         lines = (RULES / filename).read_text(encoding="utf-8").splitlines()
         for i, line in enumerate(lines):
             cells = line.split("\t")
-            if filename == "limits.tsv" and len(cells) >= 3 and cells[2].isdigit():
+            if filename == "limits.tsv" and len(cells) >= 4 and cells[2].isdigit():
                 name, value, step, at = f"{cells[0]}.{cells[1]}", float(cells[2]), 1.0, 2
+                signs = {"both": (1, -1), "down": (-1,), "up": (1,)}[cells[3]]
             elif filename == "officials_context.tsv" and len(cells) >= 3 and cells[1] == "threshold":
                 name, value, step, at = f"officials.{cells[0]}", float(cells[2]), OFFICIAL_STEPS[cells[0]], 2
+                signs = (1, -1)
             else:
                 continue
-            for sign in (1, -1):
+            for sign in signs:
                 moved = value + sign * step
                 text = str(int(moved)) if moved.is_integer() and "." not in cells[at] else str(moved)
                 yield f"{name} {'+' if sign > 0 else '-'}{step:g}", filename, i, "\t".join([*cells[:at], text, *cells[at + 1 :]])
@@ -96,7 +99,7 @@ def test_every_threshold_is_pinned(tmp_path: Path) -> None:
 def test_moves_cover_every_threshold() -> None:
     labels = [label for label, *_ in moves()]
     assert "brands.max_name +1" in labels and "officials.tie -0.5" in labels
-    assert len(labels) == 2 * len(set(label.split()[0] for label in labels))
+    assert "officials.quoted_max -1" in labels and "officials.quoted_max +1" not in labels  # moves: down
 
 
 if __name__ == "__main__":

@@ -674,7 +674,6 @@ def _multiline_closing(norm: Normalized, sraw: str, lines: list[_Line], first: _
 
 # --------------------------------------------------------------------------- units
 
-_MAX_CAPTION_LINES = _LIMITS["max_caption_lines"]
 _TEXT_KINDS = frozenset({"body", "head", "deck", "news"})
 
 
@@ -739,7 +738,7 @@ def _photo(lines: list[_Line], i: int) -> tuple[_Unit, int]:
     """A photo column: the label, its caption and the ``… 摄`` credit that ends it."""
     j = i + 1
     end: int | None = None
-    while j < min(len(lines), i + 1 + _MAX_CAPTION_LINES):
+    while j < len(lines):  # over the caption run: it ends at the first line that is no caption text
         line = lines[j]
         if line.kind == "credit" and line.photo_credit:
             end = j + 1

@@ -20,7 +20,7 @@ from pydantic import Field
 from .finder import ArticleContext, RowFinder, packaged_rows
 from .numerals import HEDGES, NUMBER_PATTERN, parse_number
 from .records import Hit, Quantity
-from .ruleset import RuleRow, alternation, limits, packaged_table
+from .ruleset import RuleRow, alternation, packaged_table
 
 RULE_TYPE = "unit"  # the ``type`` of rules rows this finder takes
 NOT_A_UNIT = "-"
@@ -98,7 +98,10 @@ _RANGE = alternation(_WORDS["range"]) or "(?!)"
 _MAGNITUDE_BEFORE = alternation(_WORDS["magnitude_before"]) or "(?!)"
 _CLOCK_BEFORE = regex.compile(rf"(?:{alternation(_WORDS['clock']) or '(?!)'})$")
 _PLACE_AFTER = regex.compile(alternation(_WORDS["place"]) or "(?!)")
-_CONTEXT = limits("quantities")["context"]  # rules/limits.tsv: before a number, for a holding verb or a clock word
+# How far before a number a holding verb (召开了) or a clock word (下午) can start: the longest of them.
+_CONTEXT = max(len(w) for w in (*_WORDS["holding"], *_WORDS["clock"], "")) + max(
+    (len(w) for w in _WORDS["perfective"]), default=0
+)
 
 _NUMERAL_CHARS = "数几零〇一二两三四五六七八九十百千万亿"
 # A numeral that does not continue another one (1,200 / 十九) nor follow 第 or 届 (ordinals:

@@ -19,7 +19,7 @@ from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -138,6 +138,7 @@ class LimitRow(RuleRow):
     component: str = Field(min_length=1)
     name: str = Field(pattern=r"^[a-z_]+$")
     value: str = Field(pattern=r"^\d+$")
+    moves: Literal["both", "down", "up"]  # which moves by one a case must notice (tests/test_thresholds.py)
 
 
 def limits(component: str) -> dict[str, int]:
