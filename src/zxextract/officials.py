@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, cast
 
 import regex
@@ -141,6 +141,7 @@ class _Org:
     district: str | None
     category: str
     place: District | None  # the place this title resolved to, inherited by later titles of the chain
+    position: str = ""  # the position word this org was resolved for (a later bare deputy of it shares the org)
 
 
 def _read_table(name: str) -> list[dict[str, str]]:
@@ -213,6 +214,9 @@ class OfficialFinder:
         self._elect_re = re.compile(alternation(context["elect"])) if context.get("elect") else None
         self._appoint_re = re.compile(alternation(context["appoint"])) if context.get("appoint") else None
         self._appoint_to = tuple(sorted(context.get("appoint_to", ()), key=len, reverse=True))
+        deputies = set(context.get("deputy", ())) | {w for w, p in self._positions.items() if p.kind == "qualifier"}
+        self._deputy = tuple(sorted(deputies, key=len, reverse=True))
+        self._elect_before = tuple(sorted(context.get("elect_before", ()), key=len, reverse=True))
         self._elect_skip = tuple(sorted(context.get("elect_skip", ()), key=len, reverse=True))
         sessions = sorted(context.get("session_pattern", ()))
         self._session_re = regex.compile("|".join(sessions)) if sessions else None
@@ -355,7 +359,7 @@ class OfficialFinder:
             org = self._resolve(ctx, start, t, prev)
             if t.rule.kind != "descriptor" and not self._former(ctx, start, t):
                 bindings.append((self._role(text, t), org))
-            prev = org
+            prev = replace(org, position=t.rule.word)
         if prev is not None:
             ctx.group_orgs[names[-1][1]] = prev
         form = "list" if len(names) > 1 else "title_before_name"
@@ -374,13 +378,16 @@ class OfficialFinder:
         m = self._elect_re.search(text, seg, tok.start) if self._elect_re is not None else None
         if m is None:
             return self._appointed(ctx, tok, seg)
-        start = self._name_before(ctx, m.start(), marked=True)
+        name_end = m.start()
+        passive = next((w for w in self._elect_before if text.endswith(w, 0, name_end)), "")
+        name_end -= len(passive)  # ``甲被增选为``: the name ends before the passive marker
+        start = self._name_before(ctx, name_end, marked=True)
         if start is None:
             return []
         body = m.end()
         skip = next((w for w in self._elect_skip if text.startswith(w, body)), "")
         org = self._resolve(ctx, body + len(skip), tok, None)
-        name = _squeeze(text[start : m.start()])
+        name = _squeeze(text[start:name_end])
         return [Hit(start, tok.end, self._official(ctx, name, self._role(text, tok), org, start, tok.end, "elected"))]
 
     def _appointed(self, ctx: _Context, tok: _Token, seg: int) -> list[Hit]:
@@ -724,9 +731,8 @@ class OfficialFinder:
         written = _QUOTE_MARKS.sub("", ctx.text[start : tok.start])
         qualifiers = ctx.text[tok.start : tok.end - len(tok.rule.word)]
         if written in self._session_words and any(q in qualifiers for q in self._session_qualifiers):
-            session = self._session(ctx)
-            if session is not None:
-                return session
+            session = self._session(ctx)  # ``大会执行主席`` with no session named: the position's body (the CPPCC)
+            return session if session is not None else self._default_org(ctx, tok.rule, prev)
         if not written:
             if any(q in qualifiers for q in self._session_qualifiers):
                 session = self._session(ctx)
@@ -822,6 +828,14 @@ class OfficialFinder:
         for pword, level in self._places:  # ``市政府``: a city office is never the district's
             if body.startswith(pword) and body[len(pword) :] in self._anchored:
                 return self._placed(ctx, pword, level, body[len(pword) :], self._anchored[body[len(pword) :]]["category"], prev)
+        # ``静观镇镇长甲，副镇长乙``, ``区政协副主席甲，二级调研员乙``: the chain's or group's body, for the same post
+        # (a deputy of it) or a rank held in any body (``^``); ``区委书记甲，镇长乙`` leaves 镇长 without one.
+        if (
+            prev is not None
+            and prev.name is not None
+            and (body == "^" or (not body and self._same_post(rule.word, prev.position)))
+        ):
+            return prev
         row = self._anchored.get(body)
         if row is None:
             return _Org(None, None, "other", None)
@@ -833,6 +847,15 @@ class OfficialFinder:
             if place is not None:
                 return _Org(place.name + body, place.name, row["category"], place)
         return org
+
+    def _same_post(self, word: str, other: str) -> bool:
+        """Whether two positions are one post but for deputy and qualifier words (``副镇长``, ``镇长``)."""
+        heads = []
+        for w in (word, other):
+            while (lead := next((d for d in self._deputy if w.startswith(d) and len(w) > len(d)), None)) is not None:
+                w = w[len(lead) :]
+            heads.append(w)
+        return bool(other) and heads[0] == heads[1]
 
     def _category(self, org: str, place_len: int = 0) -> str | None:
         """Category of a printed org: a body right after its place, a known prefix, else the longest known suffix."""
