@@ -84,7 +84,7 @@ _LIMITS = limits("brands")  # rules/limits.tsv
 _SELF_NAMING = frozenset(_WORDS["self_naming"])
 _FAMILY_NOUNS = frozenset(_WORDS["family"])
 _MAX_NAME = _LIMITS["max_name"]
-_MAX_STUDIO_RUN = _LIMITS["max_studio_run"]
+_MAX_STUDIO_RUN = _LIMITS["max_studio_name"] + 1  # an unquoted run read one past the longest name, to tell a description
 _NUMERALS = "一二两三四五六七八九十百千万"  # numeral grammar: counts and enumerations
 
 
@@ -226,7 +226,7 @@ class BrandFinder:
                 noun=regex.compile(nouns),
                 self_naming=regex.compile(rf"(?P<noun>{self_naming})$"),
                 catch_head=regex.compile(rf"(?:{_DE})?(?:{alternation(self.blockers['head']) or '(?!)'})"),
-                studio=regex.compile(rf"(?P<run>\p{{Han}}{{1,{_MAX_STUDIO_RUN}}}?)(?P<noun>{studios})"),
+                studio=regex.compile(rf"(?P<run>\p{{Han}}+?)(?P<noun>{studios})"),  # a quoted studio's name and its noun
                 studio_noun=stdre.compile(rf"(?=({studios}))"),
                 boundary=regex.compile(alternation(self.blockers["boundary"] | self.verbs) or r"(?!)"),
                 verb_start=regex.compile(
@@ -269,8 +269,8 @@ class BrandFinder:
         """Decide a run of adjacent quotes together: they share the context before and after."""
         re = self._re
         line_start = text.rfind("\n", 0, run[0].start) + 1
-        before = text[max(line_start, run[0].start - 8) : run[0].start]
-        category = _CATEGORY_BEFORE.search(before) is not None  # “A”“B”等“金招牌”, “A”…4个“一件事”
+        start = run[0].start  # the patterns below end where the run starts ($ at endpos), within its line
+        category = _CATEGORY_BEFORE.search(text, line_start, start) is not None  # “A”“B”等“金招牌”, “A”…4个“一件事”
         after = run[-1].end
         head_at = after + (m.end() - m.start() if (m := _CATEGORY_AFTER.match(text, after)) else 0)
         tail = _COUNT.match(text, head_at)
@@ -283,9 +283,9 @@ class BrandFinder:
             head = None
         noun_kind = self.nouns[head["noun"]] if head else None
         parent_from_family = family_name if head and head["noun"] in _FAMILY_NOUNS and family_name else None
-        verb = re.verb_before.search(before) is not None
-        recurring = _RECURRING.search(text, max(line_start, run[0].start - _LIMITS["recurring_window"]), run[0].start) is not None
-        appositive = re.brand_before.search(before) is not None
+        verb = re.verb_before.search(text, line_start, start) is not None
+        recurring = _RECURRING.search(text, line_start, start) is not None  # within the clause: the pattern crosses no mark
+        appositive = re.brand_before.search(text, line_start, start) is not None
         catch = re.catch_head.match(text, after) is not None or _DE_AFTER.match(text, after) is not None
         hits = []
         for q in run:
