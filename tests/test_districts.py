@@ -357,12 +357,19 @@ def test_context_decides_shared_names_and_townships(finder: DistrictFinder) -> N
 def test_glued_word_rows_round_trip() -> None:
     rows = [
         {"type": "district", "name": "和县", "code": "340523", "level": "county", "province": "安徽省"},
+        {"type": "district", "name": "东区", "code": "510402", "level": "county", "province": "四川省"},
         {"type": "district_word", "name": "和县"},
+        {"type": "district_area", "name": "东区"},
     ]
     finder = DistrictFinder.from_rows(rows)
     assert finder.to_rows() == rows
     assert finder.find("和县政协") == []
-    assert [h.entity.code for h in finder.find("和县政协", ArticleContext(home="安徽省"))] == ["340523"]
+    anhui, sichuan = ArticleContext(home="安徽省"), ArticleContext(home="四川省")
+    assert finder.find("县委和县政协", anhui) == []  # a body word after a glued word is no context, even at home
+    assert [h.entity.code for h in finder.find("委员到和县调研", anhui)] == ["340523"]  # a destination at home
+    assert finder.find("委员到东区调研", sichuan) == []  # an area noun is no destination of its own
+    dongqu = District("东区", "510402", "county", "四川省")
+    assert [h.entity.code for h in finder.find("委员到东区调研", ArticleContext(district=dongqu, home="四川省"))] == ["510402"]
 
 
 def test_cli_home_option(tmp_path: Path) -> None:

@@ -19,9 +19,12 @@ Policy (see docs/gazetteer.md, "How a name is read"):
   opening a paragraph, a body word right after it (``长寿政协``, ``金堂籍``), or
   a county listed right before it (``涪陵、长寿``); the words of that context
   are in ``rules/district_context.tsv``.  A weak form before a zone word names
-  a zone outside the closed list (``双桥经开区``), and a listed ``word``
-  (``和县`` in ``县委和县政协``, ``友好`` in ``友好政协``) counts only after its
-  parent or on a page naming its province.  A rejected form of three or more
+  a zone outside the closed list (``双桥经开区``).  A listed ``word`` (``和县``
+  in ``县委和县政协``, ``友好`` in ``友好政协``, ``安居``) or ``area`` noun
+  (``城区``, ``东区``, ``南部`` in ``西南部``) needs strong evidence: its parent
+  right before it, a sibling listed right before it, or a page about the unit
+  itself; a ``word`` also counts after a verb of travel on a page naming its
+  province (``赴安居调研``).  A rejected form of three or more
   characters still hides what is inside it, because those characters are a
   place name.
 * A name shared by several units resolves to the one whose parent is written
@@ -68,7 +71,7 @@ class DistrictRow(RuleRow):
 
 
 class FormRow(RuleRow):
-    """A ``district_stop``, ``district_weak`` or ``district_word`` form."""
+    """A ``district_stop``, ``district_weak``, ``district_word`` or ``district_area`` form."""
 
     name: str = Field(min_length=1)
 
@@ -78,9 +81,11 @@ ROW_MODELS: dict[str, type[RuleRow]] = {
     "district_stop": FormRow,
     "district_weak": FormRow,
     "district_word": FormRow,
+    "district_area": FormRow,
 }
-FormKind = Literal["stop", "weak", "word"]
-FORM_KINDS: tuple[FormKind, ...] = ("stop", "weak", "word")  # rules/district_words.tsv's ``kind``, as ``district_<kind>`` rows
+FormKind = Literal["stop", "weak", "word", "area"]
+# rules/district_words.tsv's ``kind``, as ``district_<kind>`` rows
+FORM_KINDS: tuple[FormKind, ...] = ("stop", "weak", "word", "area")
 
 
 class WordTableRow(RuleRow):
@@ -402,6 +407,7 @@ class DistrictFinder:
         weak: Iterable[str] = (),
         home: str = HOME,
         word: Iterable[str] = (),
+        area: Iterable[str] = (),
     ) -> None:
         self.home = home
         self._units: dict[tuple[str, ...], Unit] = {}
@@ -411,6 +417,7 @@ class DistrictFinder:
         self._forms["stop"].update(stop)
         self._forms["weak"].update(weak)
         self._forms["word"].update(word)
+        self._forms["area"].update(area)
 
     # -- construction -------------------------------------------------------
 
@@ -418,7 +425,7 @@ class DistrictFinder:
     def default(cls, home: str = HOME) -> DistrictFinder:
         """The packaged gazetteer and word list."""
         units, forms = _packaged()
-        return cls(units, forms["stop"], forms["weak"], home=home, word=forms["word"])
+        return cls(units, forms["stop"], forms["weak"], home=home, word=forms["word"], area=forms["area"])
 
     @classmethod
     def from_rows(cls, rows: Iterable[dict[str, Any]], home: str = HOME) -> DistrictFinder:
@@ -428,7 +435,7 @@ class DistrictFinder:
         return finder
 
     def to_rows(self) -> list[dict[str, Any]]:
-        """Every rule as a JSON-able row: districts, then ``district_stop``, ``district_weak``, ``district_word`` forms."""
+        """Every rule as a JSON-able row: districts, then ``district_stop``, ``district_weak``, ``district_word``, ``district_area`` forms."""
         rows = [unit.to_row() for unit in self._units.values()]
         for kind in FORM_KINDS:
             rows += [{"type": f"district_{kind}", "name": form} for form in sorted(self._forms[kind])]
@@ -523,6 +530,7 @@ class DistrictFinder:
         hits: list[Hit] = []
         rejected: list[Hit] = []
         listed_end = -1  # end of the last county or zone hit, for list context
+        listed: Unit | None = None  # that county or zone
         free = 0  # positions before this belong to a form already read
         for i in index.starts(text):
             if i < free:
@@ -531,12 +539,12 @@ class DistrictFinder:
                 if surface in self._forms["stop"]:
                     free = i + len(surface)
                     break
-                in_list = i - 1 == listed_end and text[i - 1] in listing
-                reading = self._resolve(text, i, surface, forms[surface], in_list, place)
+                after = listed if i - 1 == listed_end and text[i - 1] in listing else None
+                reading = self._resolve(text, i, surface, forms[surface], after, place)
                 if reading is not None:
                     unit, rule = reading
                     if unit.level in SCORED_LEVELS:
-                        listed_end = i + len(surface)
+                        listed_end, listed = i + len(surface), unit
                     hits.append(Hit(i, i + len(surface), _district(unit, surface, rule)))
                     free = i + len(surface)
                     break
@@ -546,18 +554,22 @@ class DistrictFinder:
                 own = [
                     f.unit
                     for f in forms[surface]
-                    if f.short and f.unit.level == "county" and self._rank(f.unit, place) <= IN_PROVINCE
+                    if f.short
+                    and f.unit.level == "county"
+                    and surface not in self._forms["word"]
+                    and surface not in self._forms["area"]  # 南部 in 西南部 is no county
+                    and self._rank(f.unit, place) <= IN_PROVINCE
                 ]
                 if own:
                     rejected.append(Hit(i, i + len(surface), _district(own[0], surface, "district:short+own")))
         return hits, rejected
 
     def _resolve(
-        self, text: str, start: int, surface: str, forms: list[_Form], in_list: bool, place: _Place
+        self, text: str, start: int, surface: str, forms: list[_Form], listed: Unit | None, place: _Place
     ) -> tuple[Unit, str] | None:
         """The unit ``surface`` at ``start`` denotes and the rule that reads it, or None when no reading is acceptable.
 
-        ``in_list`` says a county or zone was just listed before it (``涪陵、长寿``).
+        ``listed`` is the county or zone listed right before it (``涪陵、长寿``), if any.
         Readings rank by :meth:`_rank`; the first of the best rank wins.
         """
         end = start + len(surface)
@@ -568,7 +580,7 @@ class DistrictFinder:
                 rank, support = AFTER_PARENT, "+parent"
             else:
                 rank = self._rank(form.unit, place)
-                support = self._support(text, start, end, surface, form, rank, place, in_list)
+                support = self._support(text, start, end, surface, form, rank, place, listed)
                 if support is None:
                     continue
             if best is None or rank < best[0]:
@@ -588,16 +600,29 @@ class DistrictFinder:
         return AT_HOME if unit.province == place.home else ELSEWHERE
 
     def _support(
-        self, text: str, start: int, end: int, surface: str, form: _Form, rank: int, place: _Place, in_list: bool
+        self, text: str, start: int, end: int, surface: str, form: _Form, rank: int, place: _Place, listed: Unit | None
     ) -> str | None:
         """Why the form counts here: "" on its own, "+page" by the article's places, "+body", "+lead" or
         "+list" by its context; None when it does not.
 
-        A glued word (``district_word``) counts only by the article's places; a
-        weak form followed by a zone word names a zone outside the closed list.
+        A glued word or a common noun (``district_word``: ``和县``, ``安居``; ``district_area``:
+        ``城区``, ``东区``, ``南部``) needs strong evidence: its parent (read by the caller), a sibling
+        listed right before it (``攀枝花市东区、西区``), or a page about the unit itself (the
+        article's own county or prefecture); a body word after it (``主城区政府``, ``和县政协``) is
+        none.  A ``word`` also counts as a destination (``赴安居调研``) in its page's province or the
+        home province; an ``area`` noun names a part of whatever place is talked about
+        (``产业园东区``, ``赴城区``, ``西南部``), so its province or prefecture named on the page is
+        not enough.  A weak form followed by a zone word names a zone outside the closed list.
         """
-        if surface in self._forms["word"]:
-            return "+page" if rank <= AT_HOME else None
+        if surface in self._forms["word"] or surface in self._forms["area"]:
+            unit = form.unit
+            if unit.code is not None and unit.code in (place.district, place.prefecture):
+                return "+page"
+            if listed is not None and unit.parent is not None and listed.parent == unit.parent:
+                return "+list"
+            if surface in self._forms["word"] and rank <= AT_HOME and self._after_travel(text, start):
+                return "+page"
+            return None
         if surface not in self._forms["weak"]:
             if form.unit.province == place.home or form.unit.level == "province":
                 return ""
@@ -608,7 +633,7 @@ class DistrictFinder:
         vocabulary = _vocabulary()
         if vocabulary.zone_body.match(text, end):
             return None
-        if in_list:
+        if listed is not None:
             return "+list"
         if (start == 0 or text[start - 1] == "\n") and text[end : end + 1] in vocabulary.lead:
             return "+lead"
@@ -623,7 +648,13 @@ class DistrictFinder:
         at = start
         while (name := next((n for n in names if text.endswith(n, 0, at)), None)) is not None:
             at -= len(name)
-        return _vocabulary().destination.search(text, max(0, at - _vocabulary().destination_width), at) is not None
+        return self._after_travel(text, at)
+
+    @staticmethod
+    def _after_travel(text: str, start: int) -> bool:
+        """Whether a verb of travel (``赴``, ``到``: ``destination`` rows) is written right before ``start``."""
+        vocabulary = _vocabulary()
+        return vocabulary.destination.search(text, max(0, start - vocabulary.destination_width), start) is not None
 
     def _after_ancestor(self, text: str, start: int, unit: Unit) -> bool:
         """Whether a parent, grandparent ... of ``unit`` (full or short name) is written right before ``start``."""
