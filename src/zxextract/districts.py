@@ -55,7 +55,7 @@ from pydantic import Field
 from zxextract.finder import ArticleContext
 from zxextract.normalize import code_points
 from zxextract.records import District, Hit, Level
-from zxextract.ruleset import RuleRow, alternation, packaged_bytes, packaged_table
+from zxextract.ruleset import RuleRow, alternation, limits, packaged_bytes, packaged_table
 
 
 class DistrictRow(RuleRow):
@@ -116,6 +116,7 @@ class ContextRow(RuleRow):
 
 
 HOME = "重庆市"
+_FULL_MIN = limits("districts")["full_min"]  # rules/limits.tsv
 SCORED_LEVELS = frozenset({"county", "zone"})
 # How a unit relates to the article's places, best first (see ``DistrictFinder._rank``).
 AFTER_PARENT, IN_DISTRICT, IN_PREFECTURE, IN_PROVINCE, AT_HOME, ELSEWHERE = range(6)
@@ -548,7 +549,7 @@ class DistrictFinder:
                     hits.append(Hit(i, i + len(surface), _district(unit, surface, rule)))
                     free = i + len(surface)
                     break
-                if len(surface) >= 3 and any(not f.short for f in forms[surface]):
+                if len(surface) >= _FULL_MIN and any(not f.short for f in forms[surface]):
                     free = i + len(surface)  # a place name we do not report still owns its characters
                     break
                 own = [
@@ -626,7 +627,7 @@ class DistrictFinder:
         if surface not in self._forms["weak"]:
             if form.unit.province == place.home or form.unit.level == "province":
                 return ""
-            if not form.short and len(surface) >= 3 and form.unit.level != "township":
+            if not form.short and len(surface) >= _FULL_MIN and form.unit.level != "township":
                 return ""
             if rank <= IN_PREFECTURE:
                 return "+page"
