@@ -228,7 +228,7 @@ def test_empty_page(raw: str) -> None:
 
 
 def test_title_keeps_one_space_where_raw_had_whitespace() -> None:
-    text, articles = _split("建在群众身边  走进百姓\"心坎\"\n——某区政协小记\n□ 通讯员 甲乙\n正文。\n")
+    text, articles = _split('建在群众身边  走进百姓"心坎"\n——某区政协小记\n□ 通讯员 甲乙\n正文。\n')
     assert articles[0].title == "建在群众身边 走进百姓“心坎”"
     assert text[slice(*articles[0].title_span)] == "建在群众身边走进百姓“心坎”"
 
@@ -256,3 +256,20 @@ def test_bullet_lines_are_body_not_credits() -> None:
     assert len(articles) == 1
     assert [(h.entity.name, h.entity.role) for h in articles[0].bylines] == [("甲乙", "correspondent")]
     assert "要点一" in _segment_text(text, articles[0]) and "要点二" in _segment_text(text, articles[0])
+
+
+@pytest.mark.parametrize(
+    ("line", "credits"),
+    [
+        ("赵明远摄", [("赵明远", "photographer")]),
+        ("记者张三摄影", [("张三", "reporter"), ("张三", "photographer")]),
+        ("欧阳明供图", [("欧阳明", "photographer")]),
+        ("航拍摄", []),
+        ("拍摄", []),
+    ],
+)
+def test_glued_photo_credit_needs_a_name(line: str, credits: list[tuple[str, str]]) -> None:
+    """A photo credit word glued to a name is split off only when the rest reads as a person's name."""
+    page = f"区政协开展视察活动\n本报讯 5月9日，区政协组织委员视察城市建设。\n\n图为委员在施工现场察看。\n{line}"
+    got = [(h.entity.name, h.entity.role) for a in split_page(normalize(page)) for h in a.bylines]
+    assert got == credits

@@ -33,6 +33,7 @@ import regex
 from pydantic import Field, field_validator
 
 from .normalize import Normalized, characters
+from .officials import OfficialFinder
 from .records import Credit, CreditRole, Date, Hit
 from .ruleset import RuleRow, alternation, limits, packaged_json, packaged_table
 
@@ -111,6 +112,9 @@ class _Rules:
     position_re: regex.Pattern[str]  # a breadcrumb's opening word
     crumbs: frozenset[str]  # breadcrumb steps that are no column
     outlet_re: regex.Pattern[str]  # the end of an outlet's name
+    photo_words: tuple[str, ...]  # photo credit words a name may be printed glued to (赵明远摄), longest first
+    photo_tail: regex.Pattern[str]  # a photo credit after the last sentence end of a line (……。 记者 张三 摄)
+    notes: frozenset[str]  # labels of an editor's note: inside an article (under its headline) they are its text
 
 
 @lru_cache(maxsize=1)
@@ -146,7 +150,36 @@ def _rules() -> _Rules:
         position_re=regex.compile(r"(?:" + alternation(words["position"]) + r")\s*[:：]?"),
         crumbs=frozenset(words["crumb"]),
         outlet_re=regex.compile(r"(?:" + alternation(words["outlet"]) + r")$"),
+        photo_words=tuple(sorted(data["photo_credit_words"], key=len, reverse=True)),
+        photo_tail=regex.compile(
+            r"[。！？!?][”’]?(?P<tail>[^。！？!?，,；;“”]{2,24}?(?:" + alternation(data["photo_credit_words"]) + r"))\s*$"
+        ),
+        notes=frozenset(sections["notes"]),
     )
+
+
+@lru_cache(maxsize=1)
+def _names() -> OfficialFinder:
+    """The officials finder, for its name model: whether a credit glued to its role word is a name."""
+    return OfficialFinder.default()
+
+
+def _unglue(raw: str, tokens: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Split a photo credit word off a name printed without a space (``赵明远摄``, ``记者张三摄影``) when
+    what stands before it, after a role word, reads as a person's name; ``拍摄``, ``航拍摄`` stay whole."""
+    rules = _rules()
+    out: list[tuple[str, int, int]] = []
+    for token, start, stop in tokens:
+        word = next((w for w in rules.photo_words if token.endswith(w) and len(token) > len(w)), None)
+        if word is not None and _HAN.match(token):
+            stem = token[: -len(word)]
+            role = rules.role_re.match(stem)
+            name = stem[role.end() :] if role else stem
+            if _names().plausible_name(name):
+                out += [(stem, start, stop - len(word)), (word, stop - len(word), stop)]
+                continue
+        out.append((token, start, stop))
+    return out
 
 
 def _line_rules() -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, str]]:
@@ -214,6 +247,7 @@ class _Line:
     kind: str = "body"
     credits: list[tuple[str, str, int, int]] = field(default_factory=list)  # name, role, raw start, raw end
     cut: int | None = None  # normalized offset where a closing credit at the line's end begins
+    photo_tail: bool = False  # the cut is a photo credit (……。 记者 张三 摄): it does not close the article
     label: str | None = None  # column label text
     photo_credit: bool = False
     lead_credit: bool = False  # a 本报讯 line with the credit in parentheses
@@ -488,8 +522,11 @@ def _parse_credits(raw: str, lo: int, hi: int, default: str) -> tuple[list[tuple
     role: str | None = None
     extra: list[str] = []  # further roles of the names after a prefix ``文/图``
     saw_role = False
-    for token, start, stop in _tokens(raw, lo, hi):
-        if token in rules.text_and_photo or (token in rules.suffix_roles and group):
+    tokens = _unglue(raw, _tokens(raw, lo, hi))
+    for k, (token, start, stop) in enumerate(tokens):
+        # On a line of role-name pairs (``撰稿 罗小梅 摄影 陈伟``) a role word between two names is the next one's.
+        paired = token in rules.roles and role is not None and k + 1 < len(tokens) and _NAME.fullmatch(tokens[k + 1][0])
+        if token in rules.text_and_photo or (token in rules.suffix_roles and group and not paired):
             if not group and token in rules.text_and_photo:
                 role, extra, saw_role = "author", ["photographer"], True
                 continue
@@ -592,12 +629,15 @@ def _classify(norm: Normalized, sraw: str, lines: list[_Line]) -> None:
     heads: set[str] = set()
     indented = sum(line.indent for line in lines) >= 2
     leads = {line.index for line in lines if line.kind != "furniture" and rules.digest_leads.match(line.text)}
+    last: _Line | None = None  # the last line that is no furniture
+    note = False  # inside an editor's note under a headline: up to its first sentence end, no line is a headline
     i = 0
     while i < len(lines):
         line = lines[i]
         i += 1
         if line.kind == "furniture":
             continue
+        note = note and last is not None and (last.kind == "note" or (last.kind == "body" and not _ends_sentence(last.text)))
         text, lo, hi = line.text, offsets[line.start], offsets[line.end - 1] + 1
         if rules.furniture.fullmatch(line.raw) or text.replace(" ", "") in rules.slogans or _masthead(norm, lines, line):
             line.kind, line.furniture = "furniture", "page"
@@ -605,7 +645,14 @@ def _classify(norm: Normalized, sraw: str, lines: list[_Line]) -> None:
             line.kind = "continued_from"
         elif rules.continued_to.match(text):
             line.kind = "continued_to"
-        elif (label := _section_label(line)) is not None:
+        elif (
+            (label := _section_label(line)) is not None
+            and label in rules.notes
+            and last is not None
+            and last.kind in ("head", "deck")
+        ):
+            line.kind, note = "note", True  # ``编者按`` under a headline opens a note of that article: its text, no column
+        elif label is not None:
             line.kind, line.label = "section", label
         elif text[0] in rules.credit_marks and (parsed := _parse_credits(raw, lo + 1, hi, "author")) and parsed[1]:
             line.kind, line.credits = "credit", parsed[0]
@@ -640,19 +687,30 @@ def _classify(norm: Normalized, sraw: str, lines: list[_Line]) -> None:
             and not (indented and line.indent)
         ):
             key = "".join(text.split())
-            line.kind = "body" if key in heads else "head"  # a repeated headline is text of its article
+            line.kind = "body" if key in heads or note else "head"  # a repeated headline is text of its article
             heads.add(key)
         else:
             _mark_tail(norm, sraw, line, lo, hi)
+        last = line
 
 
 def _mark_tail(norm: Normalized, sraw: str, line: _Line, lo: int, hi: int) -> None:
-    """A closing credit at the end of a text line (``…盘活质效。 （冉洵）``): credits, and where the text stops."""
+    """A closing credit at the end of a text line (``…盘活质效。 （冉洵）``, ``…开幕。 记者 张三 摄``): credits,
+    and where the text stops.  A photo credit's names must read as person names (not ``航拍摄``)."""
     match = _PAREN_TAIL.search(sraw, lo, hi)
-    if not match or not _ends_sentence(sraw[lo : match.start()].rstrip()):
+    if match and _ends_sentence(sraw[lo : match.start()].rstrip()):
+        if _mark_closing(line, sraw, match.start(1), match.end(1)):
+            line.cut = bisect_left(norm.offsets, match.start())
         return
-    if _mark_closing(line, sraw, match.start(1), match.end(1)):
-        line.cut = bisect_left(norm.offsets, match.start())
+    photo = _rules().photo_tail.search(sraw, lo, hi)
+    if photo is None:
+        return
+    parsed = _parse_credits(sraw, photo.start("tail"), photo.end("tail"), "author")
+    if parsed is None:
+        return
+    if any(r == "photographer" for _, r, _, _ in parsed[0]) and all(_names().plausible_name(n) for n, _, _, _ in parsed[0]):
+        line.credits.extend(parsed[0])
+        line.cut, line.photo_tail = bisect_left(norm.offsets, photo.start("tail")), True
 
 
 def _multiline_closing(norm: Normalized, sraw: str, lines: list[_Line], first: _Line, nxt: int) -> int:
@@ -674,7 +732,7 @@ def _multiline_closing(norm: Normalized, sraw: str, lines: list[_Line], first: _
 
 # --------------------------------------------------------------------------- units
 
-_TEXT_KINDS = frozenset({"body", "head", "deck", "news"})
+_TEXT_KINDS = frozenset({"body", "head", "deck", "news", "note"})
 
 
 @dataclass
@@ -717,7 +775,7 @@ def _is_headline(lines: list[_Line], run: list[_Line], j: int, first_text: int) 
     if j < len(lines) and lines[j].furniture == "meta":
         return True
     nxt = _next_text(lines, j)
-    if nxt is None or lines[nxt].kind in ("credit", "news", "section", "continued_from"):
+    if nxt is None or lines[nxt].kind in ("credit", "news", "section", "continued_from", "note"):
         return True
     if lines[nxt].kind != "body":
         return False
@@ -769,6 +827,12 @@ def _units(lines: list[_Line]) -> list[_Unit]:
         wrapped = current is not None and (
             (line.kind == "closing" and current.lines[-1].kind == "closing")
             or (line.kind == "credit" and _editors(line) and current.lines[-1].kind == "credit")
+            # an editor line after a closing credit (``…隐患。（刘思远 供稿）`` / ``责任编辑 赵丽``)
+            or (
+                line.kind == "credit"
+                and _editors(line)
+                and (current.lines[-1].kind == "closing" or _closing_tail(current.lines[-1]))
+            )
         )
         if current is None or (not wrapped and (current.closed or (opening != "plain" and current.text_lines))):
             current = body = _Unit("body", [], opening=opening)
@@ -811,10 +875,15 @@ def _units(lines: list[_Line]) -> list[_Unit]:
             i += 1
         else:
             unit = add_body(line)
-            if kind in ("closing", "continued_to", "credit") or line.cut is not None:
+            if kind in ("closing", "continued_to", "credit") or (line.cut is not None and not line.photo_tail):
                 unit.closed = True
             i += 1
     return units
+
+
+def _closing_tail(line: _Line) -> bool:
+    """Whether a text line ends with a closing credit in parentheses (not a photo credit)."""
+    return line.cut is not None and not line.photo_tail
 
 
 def _closes(lines: list[_Line], i: int) -> bool:
@@ -900,7 +969,7 @@ class _Article:
 
     def is_brief(self) -> bool:
         """A bare ``本报讯`` body closed by the author in parentheses."""
-        closing = any(line.kind == "closing" or line.cut is not None for body in self.bodies for line in body.lines)
+        closing = any(line.kind == "closing" or _closing_tail(line) for body in self.bodies for line in body.lines)
         return self.bare_news() and closing
 
 
@@ -1035,7 +1104,12 @@ def _segments(lines: list[_Line]) -> list[tuple[int, int]]:
             at = max(at, hole_end)
         if at < end:
             pieces.append((at, end))
-        adjacent = previous is not None and line.index == previous.index + 1 and not (line.trimmed or previous.trimmed)
+        adjacent = (
+            previous is not None
+            and line.index == previous.index + 1
+            and not (line.trimmed or previous.trimmed)
+            and previous.cut is None  # a credit cut off its end lies between them
+        )
         for k, (start, stop) in enumerate(pieces):
             if segments and k == 0 and adjacent:
                 segments[-1] = (segments[-1][0], stop)

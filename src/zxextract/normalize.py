@@ -78,6 +78,7 @@ class _LineRules:
     column_labels: frozenset[str]  # a line that is a column label
     block_start: regex.Pattern[str]  # a line opening with a deck dash, a credit mark, a news lead or (上接…)
     photo_credit: regex.Pattern[str]  # a line that is a name and a photo credit (罗德明 摄影)
+    photo_tail: regex.Pattern[str]  # a paragraph ending in a sentence and a photo credit (……开幕。记者张三摄)
 
 
 @lru_cache(maxsize=1)
@@ -89,6 +90,7 @@ def _line_rules() -> _LineRules:
         column_labels=labels,
         block_start=regex.compile(rf"^(?:{starts}|[(（](?:{alternation(data['continuation_words'])}))"),
         photo_credit=regex.compile(rf"[\p{{Han}}·]{{2,16}}(?:{alternation(data['photo_credit_words'])})"),
+        photo_tail=regex.compile(rf"[。！？!?][”’]?[\p{{Han}}·]{{2,12}}(?:{alternation(data['photo_credit_words'])})$"),
     )
 
 
@@ -171,8 +173,8 @@ class _Paragraph:
 
 def _continues(paragraph: _Paragraph, line: str) -> bool:
     """Whether a line break is an OCR column break inside running text."""
-    if not paragraph.tail or _ENDED.search(paragraph.tail):
-        return False
+    if not paragraph.tail or _ENDED.search(paragraph.tail) or _line_rules().photo_tail.search(paragraph.tail):
+        return False  # a sentence end, or a photo credit after one: layout reads the credit off the line's end
     head = line[:6]
     if _line_rules().block_start.match(head):
         return False

@@ -573,6 +573,20 @@ class OfficialFinder:
             return None
         return (i, end, name)
 
+    def plausible_name(self, name: str) -> bool:
+        """Whether ``name`` alone reads as a person's name: a surname and one or two given-name characters,
+        no common word (``赵明远`` yes; ``航拍``, ``拍摄`` no).  Layout asks it of a credit glued to its role word."""
+        surname = self._surname_at(name, 0)
+        if surname is None or name.startswith(self._not_name):
+            return False
+        given = name[len(surname) :]
+        return (
+            len(given) in (1, 2)
+            and _HAN_ONLY.fullmatch(given) is not None
+            and self._not_name_chars.isdisjoint(given)
+            and not self._is_word(name, strict=True)
+        )
+
     def _is_word(self, name: str, strict: bool = False) -> bool:
         """Whether a candidate name is a common word (``通过``), or, after a surname outside the most common
         ones or with nothing after it that ends it (``strict``), opens with one (``满意度``) or has one as its given
