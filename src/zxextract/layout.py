@@ -557,7 +557,9 @@ def _parse_credits(raw: str, lo: int, hi: int, default: str) -> tuple[list[tuple
             token, start = token[role_match.end() :], start + role_match.end()
             if not token:
                 continue
-        if not _NAME.fullmatch(token):
+        if role is None and not found and _names().names_body(token):
+            continue  # the organisation a credit names before its writers: (咸宁市政协 朱必平 供稿)
+        if not _NAME.fullmatch(token) or token in rules.suffix_roles:  # 供稿 after no name credits nobody
             return None
         group.append(len(found))
         found.append([token, role, start, stop])

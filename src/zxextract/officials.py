@@ -587,6 +587,12 @@ class OfficialFinder:
             and not self._is_word(name, strict=True)
         )
 
+    def names_body(self, text: str) -> bool:
+        """Whether ``text`` reads as an organisation (``咸宁市政协``, ``区委宣传部``), not a person; layout asks it
+        of a credit's first words (``(咸宁市政协 朱必平 供稿)``: the source, then its writer)."""
+        bodies = (*self._anchored, *self._subs)
+        return (self._category(text) is not None or text.endswith(bodies)) and not self.plausible_name(text)
+
     def _is_word(self, name: str, strict: bool = False) -> bool:
         """Whether a candidate name is a common word (``通过``), or, after a surname outside the most common
         ones or with nothing after it that ends it (``strict``), opens with one (``满意度``) or has one as its given
