@@ -289,6 +289,7 @@ class OfficialFinder:
         ctx.written = sorted(districts, key=lambda h: (h.start, -h.end))
         ctx.dotted = _DOTS.search(text) is not None
         found: list[Hit] = []
+        later: set[int] = set()  # name-first hits whose body is implicit: a repeat of an earlier binding adds none
         elect = any(r is not None and r.search(text) is not None for r in (self._elect_re, self._appoint_re))
         for tok in tokens:
             if tok.rule.kind not in _TITLE_KINDS:
@@ -296,14 +297,20 @@ class OfficialFinder:
             after = self._title_first(ctx, tok, by_end)
             found.extend(after or (self._elected(ctx, tok) if elect else ()))
             if tok.rule.after_name:
-                found.extend(self._name_first(ctx, tok))
+                hits, implicit = self._name_first(ctx, tok)
+                found.extend(hits)
+                if implicit:
+                    later.update(id(h) for h in hits)
         seen: set[tuple[str, str, str | None]] = set()
+        roles: set[tuple[str, str]] = set()
         out: list[Hit] = []
         for h in sorted(found, key=lambda h: (h.start, h.end)):
             o = h.entity
             key = (o.name, o.role, o.org)
-            if key not in seen:
+            # ``全国政协委员甲……甲委员表示``: a name-first title with no body written is the binding the text gave
+            if key not in seen and not (id(h) in later and (o.name, o.role) in roles):
                 seen.add(key)
+                roles.add((o.name, o.role))
                 out.append(h)
         return out
 
@@ -456,8 +463,9 @@ class OfficialFinder:
 
     # -------------------------------------------------------------- name first
 
-    def _name_first(self, ctx: _Context, tok: _Token) -> list[Hit]:
-        """Bindings for ``name[、name]*[等N名][place body]position`` (``贺艳委员``, ``杨雨、夏培杰等大足区政协委员``)."""
+    def _name_first(self, ctx: _Context, tok: _Token) -> tuple[list[Hit], bool]:
+        """Bindings for ``name[、name]*[等N名][place body]position`` (``贺艳委员``, ``杨雨、夏培杰等大足区政协委员``),
+        and whether no body is written (the org is implicit)."""
         text = ctx.text
         end = ctx.at = tok.start
         org: _Org | None = None
@@ -466,7 +474,7 @@ class OfficialFinder:
             org_start, org = anchored
             count = _COUNT.search(text, max(0, org_start - 8), org_start)
             if count is None:
-                return []
+                return [], False
             end = count.start()
         else:
             count = _COUNT.search(text, max(0, end - 8), end)
@@ -482,14 +490,16 @@ class OfficialFinder:
             end = start - 1
             start = self._name_before(ctx, end)
         if not names:
-            return []
+            return [], False
+        implicit = org is None
         if org is None:
             org = self._resolve(ctx, tok.start, tok, None)
         form = "name_first_list" if len(names) > 1 else "name_first"
-        return [
+        hits = [
             Hit(s, tok.end, self._official(ctx, _squeeze(text[s:e]), self._role(text, tok), org, s, tok.end, form))
             for s, e in reversed(names)
         ]
+        return hits, implicit
 
     # ------------------------------------------------------------------- names
 
@@ -834,7 +844,8 @@ class OfficialFinder:
         for pword, level in self._places:
             rest = written[len(pword) :]
             if written.startswith(pword) and rest and not written.startswith(self._place_blocks) and level != "literal":
-                org = self._placed(ctx, pword, level, rest, self._category(written, len(pword)) or category, prev)
+                category = self._category(written, len(pword)) or category  # ``区政协党组`` is CPPCC
+                org = self._placed(ctx, pword, level, rest, category, prev)
                 if org.place is not None:
                     return org
                 break
@@ -862,11 +873,26 @@ class OfficialFinder:
         if prev is not None and prev.place is not None:  # ``郴州市政协党组副书记、副主席``: the chain's place
             return _Org(prev.place.name + body, prev.place.name, row["category"], prev.place)
         org = self._placed(ctx, "", "county", body, row["category"], prev)
-        if org.name is None:  # ``北京市政协学习委组织…委员``: the body the text last wrote out
-            place = self._written_before(ctx, lambda h: ctx.text.startswith(body, h.end), after=False)
-            if place is not None:
-                return _Org(place.name + body, place.name, row["category"], place)
+        if org.name is None:  # ``北京市政协学习委组织…委员``, ``区政协主席甲。副主席乙``: the body the text last wrote out
+            return self._last_written(ctx, body, row["category"]) or org
         return org
+
+    def _last_written(self, ctx: _Context, body: str, category: str) -> _Org | None:
+        """The nearest ``body`` printed before the title being resolved with its place: a written place right
+        before it (``北京市政协``), or an implicit place word at a title's start, written out or kept as printed
+        (``区政协`` when the page names no district).  ``全国政协`` is no such place."""
+        text = ctx.text
+        at = text.rfind(body, 0, ctx.at)
+        while at >= 0:
+            hit = ctx.hit_ends.get(at)
+            if hit is not None:
+                return _Org(hit.entity.name + body, hit.entity.name, category, hit.entity)
+            for pword, level in self._places:
+                ps = at - len(pword)
+                if level != "literal" and text.startswith(pword, ps) and ps >= 0 and self._segment_start(text, ps) == ps:
+                    return self._placed(ctx, pword, level, body, category, None)
+            at = text.rfind(body, 0, at)
+        return None
 
     def _same_post(self, word: str, other: str) -> bool:
         """Whether two positions are one post but for deputy and qualifier words (``副镇长``, ``镇长``)."""
