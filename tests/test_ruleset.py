@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -83,7 +84,7 @@ def test_a_refused_row_changes_nothing(extractor: zxextract.Extractor) -> None:
 
 
 def test_packaged_tables_validate_and_name_their_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    rows = packaged_table("document_kinds.tsv", ("keyword", "kind"))
+    rows = packaged_table("document_kinds.tsv")
     assert {"keyword": "提案", "kind": "proposal"} in rows
     from zxextract import ruleset
 
@@ -106,3 +107,31 @@ def test_alternation_escapes_literals_the_same_way_for_re_and_regex() -> None:
     assert re.findall(alternation(words), text) == expected
     assert regex.findall(alternation(words), text) == expected
     assert alternation([r"\d+", "年"], escape=False) == r"\d+|年"
+
+
+def test_a_short_row_reads_as_empty_cells_and_a_model_names_the_bad_cell(monkeypatch: pytest.MonkeyPatch) -> None:
+    from zxextract import ruleset
+
+    monkeypatch.setattr(ruleset, "_packaged_lines", lambda name: ((1, "component\tname\tvalue\tmoves\twhy"), (4, "layout\tx")))
+    assert packaged_table("x.tsv") == ({"component": "layout", "name": "x", "value": "", "moves": ""},)
+    with pytest.raises(RulesError, match=r"rules/x.tsv:4: value: String should match pattern"):
+        packaged_table("x.tsv", ruleset.LimitRow)
+
+
+def test_the_rules_folder_can_be_a_changed_copy(tmp_path: Path) -> None:
+    """$ZXEXTRACT_RULES_DIR: a fresh process reads the copy (the threshold test relies on it)."""
+    import shutil
+    import subprocess
+    import sys
+
+    from zxextract import ruleset
+
+    copy = tmp_path / "rules"
+    shutil.copytree(Path(ruleset.__file__).parent / "rules", copy)
+    limits = (copy / "limits.tsv").read_text(encoding="utf-8").replace("brands\tmax_name\t25\t", "brands\tmax_name\t7\t")
+    (copy / "limits.tsv").write_text(limits, encoding="utf-8")
+    code = "from zxextract.ruleset import limits; print(limits('brands')['max_name'])"
+    env = {**os.environ, "ZXEXTRACT_RULES_DIR": str(copy)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "7"
+    assert ruleset.limits("brands")["max_name"] == 25  # this process reads the package's own
