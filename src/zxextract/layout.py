@@ -232,6 +232,11 @@ _MASTHEAD_WORDS = _LIMITS["masthead_words"]
 _WEB_FURNITURE = frozenset({"navigation", "masthead", "contents"})  # what a web headline follows
 _LABEL_MAX = _LIMITS["label_max"]
 _CONTENTS_MIN = _LIMITS["contents_min"]
+_META_VALUE_MAX = _LIMITS["meta_value_max"]
+_STAMP_OUTLET_MAX = _LIMITS["stamp_outlet_max"]
+_PADDED_NAME_MAX = _LIMITS["padded_name_max"]
+_PREFIX_LABEL_MAX = _LIMITS["prefix_label_max"]
+_CREDIT_MAX = _LIMITS["credit_max"]
 
 
 @dataclass
@@ -351,7 +356,7 @@ def _meta_pairs(norm: Normalized, sraw: str, line: _Line, pos: int, hi: int) -> 
         field_name = rules.meta_fields[key.group(1)]
         vlo, vhi = key.end(), nxt.start() if nxt is not None else hi
         value = sraw[vlo:vhi].strip(_META_FRAME)
-        if len(value) > 40:
+        if len(value) > _META_VALUE_MAX:
             return False
         if field_name == "published":
             stamp = _STAMP.search(sraw, vlo, vhi)
@@ -379,7 +384,7 @@ def _meta(norm: Normalized, sraw: str, line: _Line) -> str | None:
     if stamp is None or not (stamp.group("y") or stamp.group("t")):
         return None
     before, after = sraw[pos : stamp.start()].strip(), _WEEKDAY.sub("", sraw[stamp.end() : hi]).strip()
-    if before and not (len(before) <= 16 and _rules().outlet_re.search(before) and _HAN.match(before)):
+    if before and not (len(before) <= _STAMP_OUTLET_MAX and _rules().outlet_re.search(before) and _HAN.match(before)):
         return None
     if after and not _meta_pairs(norm, sraw, line, hi - len(sraw[stamp.end() : hi].lstrip()), hi):
         return None
@@ -493,7 +498,7 @@ def _tokens(raw: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
             and _HAN.match(token)
             and token not in rules.suffix_roles
             and (padded or (len(last) == 1 and _HAN.match(last) and last not in rules.roles))
-            and len(last) < 3
+            and len(last) < _PADDED_NAME_MAX
             and not raw[out[-1][2] : start].strip()
         ):
             out[-1] = (last + token, out[-1][1], end)
@@ -604,7 +609,7 @@ def _section_label(line: _Line) -> str | None:
     text = line.text
     if text in rules.brief_columns or text in rules.photo_columns or text in rules.labels:
         return text
-    if len(text) > 24 or _CLAUSE.search(text) or _ends_sentence(text):
+    if len(text) > _PREFIX_LABEL_MAX or _CLAUSE.search(text) or _ends_sentence(text):
         return None
     split = _WORD_REST.fullmatch(line.raw)
     if split is None:
@@ -676,7 +681,7 @@ def _classify(norm: Normalized, sraw: str, lines: list[_Line]) -> None:
             line.kind = "closing"
         elif text[0] in "(（" and not any(c in text for c in ")）"):
             i = _multiline_closing(norm, sraw, lines, line, i)
-        elif len(text) <= 40 and (parsed := _parse_credits(raw, lo, hi, "author")) and parsed[1]:
+        elif len(text) <= _CREDIT_MAX and (parsed := _parse_credits(raw, lo, hi, "author")) and parsed[1]:
             line.kind, line.credits = "credit", parsed[0]
             line.photo_credit = all(r == "photographer" for _, r, _, _ in parsed[0])
         elif _DECK.match(text) and not _CLAUSE.search(text) and not _ends_sentence(text):
