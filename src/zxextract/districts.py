@@ -613,7 +613,8 @@ class DistrictFinder:
         none.  A ``word`` also counts as a destination (``赴安居调研``) in its page's province or the
         home province; an ``area`` noun names a part of whatever place is talked about
         (``产业园东区``, ``赴城区``, ``西南部``), so its province or prefecture named on the page is
-        not enough.  A weak form followed by a zone word names a zone outside the closed list.
+        not enough.  A full name shorter than ``full_min`` (``滑县``) counts after a verb of travel.
+        A weak form followed by a zone word names a zone outside the closed list.
         """
         if surface in self._forms["word"] or surface in self._forms["area"]:
             unit = form.unit
@@ -629,6 +630,8 @@ class DistrictFinder:
                 return ""
             if not form.short and len(surface) >= _FULL_MIN and form.unit.level != "township":
                 return ""
+            if not form.short and form.unit.level != "township" and self._after_travel(text, start):
+                return "+travel"  # a short full name where someone goes: 赴滑县学习考察
             if rank <= IN_PREFECTURE:
                 return "+page"
         vocabulary = _vocabulary()
