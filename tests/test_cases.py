@@ -20,7 +20,7 @@ import zxextract
 from zxextract.records import Article
 
 CASES = Path(__file__).resolve().parent / "cases"
-COMMON = ("brands.jsonl", "dates.jsonl", "documents.jsonl", "layout.jsonl", "limits.jsonl", "quantities.jsonl", "rules.jsonl")
+COMMON = ("brands.jsonl", "dates.jsonl", "documents.jsonl", "layout.jsonl", "limits.jsonl", "officials_limits.jsonl", "quantities.jsonl", "rules.jsonl")
 ENTITY_TYPES = ("bylines", "districts", "officials", "brands", "quantities", "dates", "documents")
 MISSING = "<no such key>"
 
