@@ -26,6 +26,7 @@ COMMON = (
     "documents.jsonl",
     "layout.jsonl",
     "limits.jsonl",
+    "officials_limits.jsonl",
     "officials_pages.jsonl",
     "quantities.jsonl",
     "rules.jsonl",
