@@ -26,7 +26,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "src" / "zxextract" / "rules"
 # officials_context thresholds: the step by which each is moved (name-model log-odds, ranks, counts)
-OFFICIAL_STEPS = {"tie": 0.5, "punct_over_word": 0.5, "veto": 1.0, "unbounded": 0.5, "common_rank": 40, "common_count": 10, "surname_count": 4}
+OFFICIAL_STEPS = {"tie": 0.5, "punct_over_word": 0.5, "veto": 1.0, "unbounded": 0.5, "common_rank": 40, "surname_count": 4}
 
 
 def texts() -> list[str]:

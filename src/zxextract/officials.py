@@ -190,11 +190,10 @@ class OfficialFinder:
         # Surnames: the hand-kept table (compound ones, ranks) and every character that opens enough names.
         ranked = {r["surname"]: int(r["rank"]) for r in self._rows["surnames"]}
         opened = {r["char"]: int(r["surname"]) for r in self._rows["names"]}
-        common_rank, common_count = int(thresholds["common_rank"]), int(thresholds["common_count"])
+        common_rank = int(thresholds["common_rank"])
         min_count = int(thresholds["surname_count"])
         self._surnames = set(ranked) | {c for c, n in opened.items() if n >= min_count}
         self._top = {s for s, r in ranked.items() if r <= common_rank}
-        self._common = self._top | {c for c, n in opened.items() if n >= common_count}
         self._names = _NameModel.build(self._rows["names"], thresholds)
         # Characters that open more names than words: a word after them is a given name (尚祖国), not a phrase (有项目).
         self._name_openers = frozenset(r["char"] for r in self._rows["names"] if int(r["surname"]) >= int(r["word_start"]))
