@@ -385,8 +385,8 @@ class OfficialFinder:
         if m is None:
             return self._appointed(ctx, tok, seg)
         name_end = m.start()
-        passive = next((w for w in self._elect_before if text.endswith(w, 0, name_end)), "")
-        name_end -= len(passive)  # ``甲被增选为``: the name ends before the passive marker
+        while marker := next((w for w in self._elect_before if text.endswith(w, seg, name_end)), ""):
+            name_end -= len(marker)  # ``甲被增选为``, ``甲曾全票当选为``: the name ends before the markers
         start = self._name_before(ctx, name_end, marked=True)
         if start is None:
             return []
