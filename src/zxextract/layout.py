@@ -218,6 +218,13 @@ _INDENT = regex.compile(r"[ \t\u3000\u00a0]{2}")
 _NOISE = regex.compile(r"(?<![!-~])[!-~]{1,3}(?:[ \t]+[!-~]{1,3}){3,}(?![!-~])")
 _NOISE_MARK = regex.compile(r"[!-/:-@\[-`{-~]")
 # A publication stamp: a date with its year or its clock time (``2023-12-18``, ``07-20 20:15``, ``2023年09月06日 09:47``).
+# A notice's signature: the issuing body's name and the full date it was signed (年月日, no clock time).
+_SIGN_DATE = regex.compile(
+    r"(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"|[〇○零一二三四五六七八九]{4}\s*年\s*[一二三四五六七八九十]{1,2}\s*月\s*[一二三四五六七八九十]{1,3}\s*日)"
+)
+_SIGNER = regex.compile(r"\p{Han}[\p{Han}·()（）\s]{1," + str(_MAX_HEAD) + "}")
+_SIGNED = regex.compile(_SIGNER.pattern + r"\s*" + _SIGN_DATE.pattern)
 _STAMP = regex.compile(
     r"(?P<date>(?:(?P<y>(?:19|20)\d{2})\s*[-./年]\s*)?(?P<m>\d{1,2})\s*[-./月]\s*(?P<d>\d{1,2})(?:\s*日)?)"
     r"(?:\s*(?P<t>\d{1,2}:\d{2}(?::\d{2})?))?"
@@ -264,6 +271,7 @@ class _Line:
     digest: bool = False  # a headline over one dateline paragraph (an item of a digest)
     holes: list[tuple[int, int]] = field(default_factory=list)  # noise cut out of the line's middle
     trimmed: bool = False  # noise was cut off an end: the line is not printed next to its neighbours
+    signature: bool = False  # the issuing body and date closing a notice (落款): article text, no footer or stamp
 
 
 def _raw_lines(norm: Normalized, sraw: str) -> list[_Line]:
@@ -439,10 +447,12 @@ def _link_list(lines: list[_Line], k: int) -> bool:
 
 
 def _page_furniture(norm: Normalized, sraw: str, lines: list[_Line]) -> tuple[bool, list[tuple[int, int, str]]]:
-    """Mark web and e-paper furniture; whether the page is a web or e-paper page, and the noise cut off lines."""
+    """Mark web and e-paper furniture; whether the page is a web or e-paper page by its furniture other
+    than meta lines (a meta line may turn out to be body text: ``_body_meta``), and the noise cut off lines."""
     rules = _rules()
     cuts: list[tuple[int, int, str]] = []
     web = False
+    shaped = False  # web furniture other than meta lines
     footer = False
     links = False
     for k, line in enumerate(lines):
@@ -459,14 +469,15 @@ def _page_furniture(norm: Normalized, sraw: str, lines: list[_Line]) -> tuple[bo
         elif links and _short(line):
             kind = "navigation"
         elif rules.lines["navigation"].match(text) or _breadcrumb(line):
-            kind, web = "navigation", True
+            kind, web, shaped = "navigation", True, True
         elif rules.lines["links"].match(text) and _link_list(lines, k):
-            kind, web, links = "navigation", True, True
+            kind, web, shaped, links = "navigation", True, True, True
         elif rules.lines["masthead"].match(text):
             kind = "masthead"
-            web = web or len(_HAN.findall(text)) >= _MASTHEAD_WORDS  # not a bare page number or date
+            if len(_HAN.findall(text)) >= _MASTHEAD_WORDS:  # not a bare page number or date
+                web = shaped = True
         elif _contents(norm, sraw, line):
-            kind, web = "contents", True
+            kind, web, shaped = "contents", True, True
         elif (meta := _meta(norm, sraw, line)) is not None:
             kind = meta
             web = web or meta == "meta"
@@ -474,7 +485,7 @@ def _page_furniture(norm: Normalized, sraw: str, lines: list[_Line]) -> tuple[bo
             links = False
         else:
             line.kind, line.furniture = "furniture", kind
-    return web, cuts
+    return shaped, cuts
 
 
 def _ends_sentence(text: str) -> bool:
@@ -486,26 +497,53 @@ def _ends_sentence(text: str) -> bool:
 
 def _tokens(raw: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
     """Credit tokens of ``raw[lo:hi]`` with their raw start and end; single characters apart by
-    spaces are one name printed with padding (``邓 蕾`` → ``邓蕾``)."""
+    spaces are names printed with padding (``邓 蕾`` → ``邓蕾``): a run of them is one name of at most
+    ``padded_name_max``, or split into names by the name model (``邓 蕾 王 琳`` → ``邓蕾``, ``王琳``)."""
     rules = _rules()
     out: list[tuple[str, int, int]] = []
-    padded = False  # the last token was made of padded single characters
+    run: list[tuple[str, int, int]] = []  # padded single characters since the last other token
+
+    def flush() -> None:
+        out.extend(_padded_names(run))
+        run.clear()
+
     for match in _TOKEN.finditer(raw, lo, hi):
         token, start, end = match.group(), match.start(), match.end()
-        last = out[-1][0] if out else ""
-        if (
-            len(token) == 1
-            and _HAN.match(token)
-            and token not in rules.suffix_roles
-            and (padded or (len(last) == 1 and _HAN.match(last) and last not in rules.roles))
-            and len(last) < _PADDED_NAME_MAX
-            and not raw[out[-1][2] : start].strip()
-        ):
-            out[-1] = (last + token, out[-1][1], end)
-            padded = True
+        single = len(token) == 1 and _HAN.match(token) is not None
+        if single and token not in rules.suffix_roles and token not in rules.roles:
+            if run and raw[run[-1][2] : start].strip():
+                flush()
+            run.append((token, start, end))
             continue
-        padded = False
+        flush()
         out.append((token, start, end))
+    flush()
+    return out
+
+
+def _padded_names(chars: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Single characters printed apart by spaces as names: all of them as one when they are at most
+    ``padded_name_max``, else the split into parts of at most that many whose parts most often read as
+    names (``OfficialFinder.plausible_name``), the longer first part on a tie (``张 晓 明 邓 蕾``)."""
+    n = len(chars)
+    if n <= _PADDED_NAME_MAX:
+        return [("".join(c for c, _, _ in chars), chars[0][1], chars[-1][2])] if chars else []
+    text = "".join(c for c, _, _ in chars)
+    # best[i]: (parts that are no name, parts) of the best split of text[i:], and its first part's length
+    best: list[tuple[tuple[int, int], int]] = [((0, 0), 0)] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        options = []
+        for size in range(min(_PADDED_NAME_MAX, n - i), 0, -1):
+            (bad, parts), _ = best[i + size]
+            name = size > 1 and _names().plausible_name(text[i : i + size])
+            options.append(((bad + (not name), parts + 1), size))
+        best[i] = min(options, key=lambda o: o[0])  # min keeps the first, longest part on a tie
+    out: list[tuple[str, int, int]] = []
+    i = 0
+    while i < n:
+        size = best[i][1]
+        out.append((text[i : i + size], chars[i][1], chars[i + size - 1][2]))
+        i += size
     return out
 
 
@@ -718,6 +756,88 @@ def _mark_tail(norm: Normalized, sraw: str, line: _Line, lo: int, hi: int) -> No
     if any(r == "photographer" for _, r, _, _ in parsed[0]) and all(_names().plausible_name(n) for n, _, _, _ in parsed[0]):
         line.credits.extend(parsed[0])
         line.cut, line.photo_tail = bisect_left(norm.offsets, photo.start("tail")), True
+
+
+def _text_line(line: _Line) -> bool:
+    """A line of article text that shows the body has started: a paragraph (with sentence punctuation)
+    not closed by a credit at its end."""
+    return line.kind in ("body", "news", "note") and _SENTENCE_MARK.search(line.text) is not None and line.cut is None
+
+
+def _demote(line: _Line, signature: bool = False) -> None:
+    """A line taken for furniture (a meta line, a stamp, an edition date) that is article text."""
+    line.kind, line.furniture, line.signature = "body", None, signature
+    line.stamp, line.source, line.credits = None, None, []
+
+
+def _body_meta(lines: list[_Line]) -> None:
+    """Meta lines inside an article's body are its text (a notice's ``时间:``, ``地点:`` lines).
+
+    A meta line is furniture right under a web headline or among the page's furniture; a run of meta
+    lines after body text has started (a paragraph above it, maybe under subheads, no credit, furniture
+    or headline block between) and followed by more text of that body (a paragraph or a headline-shaped
+    line that is no headline over its own credit or ``本报讯``) is a schedule of the body.
+    """
+    started = False  # body text has started above and nothing closed it
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        if line.furniture == "meta":
+            j = k
+            while j < len(lines) and lines[j].furniture == "meta":
+                j += 1
+            if started and k and lines[k - 1].kind in ("body", "news", "note") and _continues_body(lines, j):
+                for x in lines[k:j]:
+                    _demote(x)
+            k = j
+            continue
+        if _text_line(line):
+            started = True
+        elif line.kind in ("head", "deck") or (line.kind == "body" and line.cut is None):
+            pass  # subheads and lines without punctuation keep the state
+        elif line.furniture not in ("page", "noise"):
+            started = False  # a credit, a closed paragraph, a column label, web furniture
+        k += 1
+
+
+def _continues_body(lines: list[_Line], j: int) -> bool:
+    """Whether ``lines[j]`` goes on with the body text above it: a paragraph, or headline-shaped lines
+    over a paragraph (not over a credit, ``本报讯`` or a meta line: those open an article)."""
+    while j < len(lines) and lines[j].kind in ("head", "deck"):
+        j += 1
+    return j < len(lines) and lines[j].kind in ("body", "note")
+
+
+def _signatures(lines: list[_Line]) -> None:
+    """A notice's signature (落款) after its last paragraph is article text: the issuing body and the date on
+    one line (``…委员工作站 2023年12月18日``), or the body's name over a line of the date alone, with no
+    text after it.  Neither a headline, a stamp, an edition date nor footer."""
+    for k, line in enumerate(lines[1:], 1):
+        if lines[k - 1].kind not in ("body", "news") or not _started_before(lines, k):
+            continue
+        after = lines[k + 1] if k + 1 < len(lines) else None
+        if (line.kind in ("head", "body") or line.furniture == "meta") and _SIGNED.fullmatch(line.text):
+            _demote(line, signature=True)
+        elif (
+            line.kind in ("head", "body")
+            and _SIGNER.fullmatch(line.text)
+            and after is not None
+            and _SIGN_DATE.fullmatch(after.text)
+            and (k + 2 >= len(lines) or lines[k + 2].kind not in ("body", "news"))
+        ):
+            _demote(line, signature=True)
+            _demote(after, signature=True)
+
+
+def _started_before(lines: list[_Line], k: int) -> bool:
+    """Whether article text has started above ``lines[k]``: a paragraph, with only unpunctuated body lines
+    (a schedule's ``地点:`` lines) between."""
+    for line in reversed(lines[:k]):
+        if _text_line(line):
+            return True
+        if line.kind != "body" or line.cut is not None:
+            return False
+    return False
 
 
 def _multiline_closing(norm: Normalized, sraw: str, lines: list[_Line], first: _Line, nxt: int) -> int:
@@ -1154,13 +1274,14 @@ def _web_zones(units: list[_Unit]) -> list[_Unit]:
         (
             k
             for k, u in enumerate(units)
-            if u.kind != "section" and any(x.credits or (x.kind in _TEXT_KINDS and not _short(x)) for x in u.lines)
+            if u.kind != "section"
+            and any(x.credits or (x.kind in _TEXT_KINDS and (x.signature or not _short(x))) for x in u.lines)
         ),
         default=-1,
     )
     kept: list[_Unit] = []
     for k, unit in enumerate(units):
-        short = all(_short(x) and not x.credits for x in unit.lines)
+        short = all(_short(x) and not x.credits and not x.signature for x in unit.lines)
         if (k < first and unit.kind == "body" and short) or (k > last and unit.kind in ("head", "body") and short):
             for x in unit.lines:
                 x.kind, x.furniture = "furniture", "masthead" if k < first else "footer"
@@ -1308,6 +1429,9 @@ def page_layout(norm: Normalized) -> PageLayout:
         return PageLayout([], [])
     web, cuts = _page_furniture(norm, sraw, lines)
     _classify(norm, sraw, lines)
+    _body_meta(lines)
+    _signatures(lines)
+    web = web or any(x.furniture == "meta" for x in lines)
     units = _units(lines)
     if web:
         units = _web_zones(units)
