@@ -203,6 +203,7 @@ class OfficialFinder:
         self._follow_long = self._verbs
         self._follow_weak = tuple(sorted(context.get("follow_weak", ()), key=len, reverse=True))
         self._precede = tuple(context.get("precede", ()))
+        self._joints = tuple(sorted((*self._follow, *self._follow_weak), key=len, reverse=True))  # 甲和|乙
         self._not_name = tuple(context.get("not_name", ()))
         self._not_name_chars = frozenset(context.get("not_name_char", ()))
         self._list_open = tuple(sorted(context.get("list_open", ()), key=len, reverse=True))
@@ -345,7 +346,7 @@ class OfficialFinder:
             return []
         names = [first]
         while text.startswith("、", names[-1][1]):
-            nxt = self._name_after(ctx, names[-1][1] + 1, fallback=False)
+            nxt = self._name_after(ctx, names[-1][1] + 1, fallback=False) or self._list_item(ctx, names[-1][1] + 1)
             if nxt is None:
                 break
             names.append(nxt)
@@ -353,8 +354,17 @@ class OfficialFinder:
         cur: _Token | None = tok
         while cur is not None:
             start = self._segment_start(text, cur.start)
-            chain.append((start, cur))
             sep = start - 1 if text[start - 1 : start] == "、" else start - 2 if text[start - 2 : start] == "——" else -1
+            # ``常委、主任甲和某区政协主席乙``: a title inside the segment has its own name; the chain ends there
+            # and the body starts after that name and its joining word (not ``委员工作室牵头委员``: no name there)
+            for e in range(cur.start - 1, start, -1):
+                inner = self._name_after(ctx, e, fallback=False) if e in by_end else None
+                if inner is not None:
+                    start, sep = inner[1], -1
+                    joint = next((w for w in self._joints if text.startswith(w, start)), "")
+                    start += len(joint)
+                    break
+            chain.append((start, cur))
             cur = by_end.get(sep) if sep >= 0 else None
         chain.reverse()
         bindings: list[tuple[str, _Org]] = []
@@ -581,6 +591,19 @@ class OfficialFinder:
         if self._is_word(name, strict=tiers[pick] == 0):
             return None
         return (i, end, name)
+
+    def _list_item(self, ctx: _Context, i: int) -> tuple[int, int, str] | None:
+        """A later name of a list whose surname the table lacks (``副主席甲、拜玉凤、德哇仓、乙``): two or three
+        given-name characters after ``、``, ended by punctuation or a following word at one length only, no common
+        word and no title inside."""
+        text = ctx.text
+        ended = [e for e in (i + 2, i + 3) if self._given_ok(ctx, i, e) and self._follows(text, e) >= _WORD_TIER]
+        if len(ended) != 1:
+            return None
+        item = text[i : ended[0]]
+        if item in self._words or item[:2] in self._words or self._position_re.search(item) is not None:
+            return None
+        return (i, ended[0], item)
 
     def plausible_name(self, name: str) -> bool:
         """Whether ``name`` alone reads as a person's name: a surname and one or two given-name characters,
