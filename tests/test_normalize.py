@@ -145,3 +145,11 @@ def test_character_mapping_is_the_table_then_deletion_on_every_code_point(tradit
     every = "".join(map(chr, range(0x110000)))
     expected = regex.sub(r"(?!\n)[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]", _DROPPED, every.translate(_table(traditional)))
     assert _mapping(traditional)[code_points(every)].tobytes().decode("utf-32-le") == expected
+
+
+def test_pinyin_after_characters_is_dropped_and_offsets_stay_raw() -> None:
+    """Some converted web pages print a pronunciation after characters (``區(qū)政協(xié)``)."""
+    norm = normalize("區(qū)政協(xié)委員")
+    assert norm.text == "区政协委员"
+    assert list(norm.offsets) == [0, 5, 6, 12, 13]
+    assert normalize("按照GDP(gdp)增长(a)5%").text == "按照GDP(gdp)增长(a)5%"  # no tone mark: no pinyin

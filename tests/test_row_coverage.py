@@ -68,6 +68,7 @@ LAYOUT_JSON = {
     "dateline": REGEX,
     "digest_leads": REGEX,
     "furniture.patterns": REGEX,
+    "pinyin_annotation": REGEX,
 }
 
 

@@ -78,7 +78,10 @@ class _LineRules:
     column_labels: frozenset[str]  # a line that is a column label
     block_start: regex.Pattern[str]  # a line opening with a deck dash, a credit mark, a news lead or (上接…)
     photo_credit: regex.Pattern[str]  # a line that is a name and a photo credit (罗德明 摄影)
-    photo_tail: regex.Pattern[str]  # a paragraph ending in a sentence and a photo credit (……开幕。记者张三摄)
+    photo_tail: regex.Pattern[str]
+    pinyin: regex.Pattern[
+        str
+    ]  # a pronunciation in parentheses after a character (政協(xié)), dropped  # a paragraph ending in a sentence and a photo credit (……开幕。记者张三摄)
 
 
 @lru_cache(maxsize=1)
@@ -91,7 +94,13 @@ def _line_rules() -> _LineRules:
         block_start=regex.compile(rf"^(?:{starts}|[(（](?:{alternation(data['continuation_words'])}))"),
         photo_credit=regex.compile(rf"[\p{{Han}}·]{{2,16}}(?:{alternation(data['photo_credit_words'])})"),
         photo_tail=regex.compile(rf"[。！？!?][”’]?[\p{{Han}}·]{{2,12}}(?:{alternation(data['photo_credit_words'])})$"),
+        pinyin=regex.compile(data["pinyin_annotation"]),
     )
+
+
+def _drop_annotations(mapped: str) -> str:
+    """Pinyin printed after characters (``政協(xié)委員``) dropped character for character, so offsets stay raw."""
+    return _line_rules().pinyin.sub(lambda m: _DROPPED * len(m.group()), mapped)
 
 
 def code_points(text: str) -> np.ndarray:
@@ -213,7 +222,7 @@ def characters(raw: str) -> str:
     simplified script with ASCII digits and letters, at the raw offsets.  Layout reads credits
     and meta lines here, so that names come out simplified while their offsets stay raw."""
     codes = code_points(raw)
-    return _mapping(_is_traditional(codes))[codes].tobytes().decode(_UTF32).replace(_DROPPED, " ")
+    return _drop_annotations(_mapping(_is_traditional(codes))[codes].tobytes().decode(_UTF32)).replace(_DROPPED, " ")
 
 
 def normalize(raw: str) -> Normalized:
@@ -233,7 +242,7 @@ def normalize(raw: str) -> Normalized:
 def _normalize_once(raw: str) -> tuple[str, array]:
     """One pass of the rules: normalized text and the index in ``raw`` of each of its characters."""
     codes = code_points(raw)
-    mapped = _mapping(_is_traditional(codes))[codes].tobytes().decode(_UTF32)  # 1. characters, one for one
+    mapped = _drop_annotations(_mapping(_is_traditional(codes))[codes].tobytes().decode(_UTF32))  # 1. characters, one for one
     out: list[str] = []
     runs: list[tuple[int, int]] = []  # (raw start, length) of each piece of ``out``
     paragraph = _Paragraph()
