@@ -10,7 +10,8 @@ What it does, in order:
 1. Per character: drop control and zero-width characters, unify spaces,
    full-width digits and letters to ASCII, ``•・‧∙`` to ``·``, 「」/『』 to
    curly quotes, traditional to simplified (``rules/t2s.tsv``; characters that
-   are also simplified forms, ``於``, only on a page written in traditional).
+   are also simplified forms, ``於``, only on a page written in traditional);
+   pinyin printed in parentheses after a character (``政協(xié)``) is dropped.
 2. Per line: lines become paragraphs joined by a single ``\\n``; a line break
    inside running text (the paragraph so far has clause punctuation or an open
    quotation and does not end a sentence or closing credit, and the next line
