@@ -112,9 +112,10 @@ class _Rules:
     position_re: regex.Pattern[str]  # a breadcrumb's opening word
     crumbs: frozenset[str]  # breadcrumb steps that are no column
     outlet_re: regex.Pattern[str]  # the end of an outlet's name
-    photo_words: tuple[str, ...]  # photo credit words a name may be printed glued to (赵明远摄), longest first
+    photo_words: tuple[str, ...]  # credit words a name may be printed glued to (赵明远摄, 张三供稿), longest first
     photo_tail: regex.Pattern[str]  # a photo credit after the last sentence end of a line (……。 记者 张三 摄)
     notes: frozenset[str]  # labels of an editor's note: inside an article (under its headline) they are its text
+    title_decorations: str  # marks printed around a headline (· 标题, 标题******): not part of the title
 
 
 @lru_cache(maxsize=1)
@@ -145,16 +146,21 @@ def _rules() -> _Rules:
         kicker_ends=data["kicker_ends"],
         kicker_bars=data["kicker_bars"],
         lines={kind: regex.compile("|".join(f"(?:{p})" for p in patterns)) for kind, patterns in line_patterns.items()},
-        meta_re=regex.compile(r"(" + alternation(list(meta)) + r")\s*[:：]"),
+        # ``文字/剪辑:X``: keys joined by a slash share the value; the first one says what it is
+        meta_re=regex.compile(r"((?:" + alternation(list(meta)) + r")(?:/(?:" + alternation(list(meta)) + r"))*)\s*[:：]"),
         meta_fields=meta,
         position_re=regex.compile(r"(?:" + alternation(words["position"]) + r")\s*[:：]?"),
         crumbs=frozenset(words["crumb"]),
         outlet_re=regex.compile(r"(?:" + alternation(words["outlet"]) + r")$"),
-        photo_words=tuple(sorted(data["photo_credit_words"], key=len, reverse=True)),
+        # the photo credit words and the suffix words of two or more characters (``王宏图`` keeps its 图)
+        photo_words=tuple(
+            sorted({*data["photo_credit_words"], *(w for w in data["suffix_roles"] if len(w) > 1)}, key=len, reverse=True)
+        ),
         photo_tail=regex.compile(
             r"[。！？!?][”’]?(?P<tail>[^。！？!?，,；;“”]{2,24}?(?:" + alternation(data["photo_credit_words"]) + r"))\s*$"
         ),
         notes=frozenset(sections["notes"]),
+        title_decorations=data["title_decorations"],
     )
 
 
@@ -164,16 +170,40 @@ def _names() -> OfficialFinder:
     return OfficialFinder.default()
 
 
+def _role_in(token: str) -> regex.Match[str] | None:
+    """The role word a credit token opens with, also after a short qualifier or an outlet
+    (``全媒体记者``, ``福州日报记者``, ``新华社记者``)."""
+    rules = _rules()
+    role = rules.role_re.match(token)
+    if role is None and (inner := rules.role_re.search(token)) and _HAN.match(token):
+        if inner.start() <= _ROLE_QUALIFIER or rules.outlet_re.search(token, 0, inner.start()):
+            return inner
+    return role
+
+
 def _unglue(raw: str, tokens: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    """Split a photo credit word off a name printed without a space (``赵明远摄``, ``记者张三摄影``) when
-    what stands before it, after a role word, reads as a person's name; ``拍摄``, ``航拍摄`` stay whole."""
+    """Split a credit word off a name printed without a space (``赵明远摄``, ``记者张三摄影``, ``张三供稿``) when
+    what stands before it, after a role word, reads as a person's name; ``拍摄``, ``航拍摄`` stay whole.
+    Two names of two characters printed without a space (``吕巍刘聪``) are split when the whole is no
+    name and each half is one (``欧阳明月`` stays whole)."""
     rules = _rules()
     out: list[tuple[str, int, int]] = []
+    names = _names()
     for token, start, stop in tokens:
         word = next((w for w in rules.photo_words if token.endswith(w) and len(token) > len(w)), None)
+        if (
+            word is None
+            and len(token) == 4
+            and all(_HAN.match(c) for c in token)
+            and not names.plausible_name(token)
+            and names.plausible_name(token[:2])
+            and names.plausible_name(token[2:])
+        ):
+            out += [(token[:2], start, start + 2), (token[2:], start + 2, stop)]
+            continue
         if word is not None and _HAN.match(token):
             stem = token[: -len(word)]
-            role = rules.role_re.match(stem)
+            role = _role_in(stem)
             name = stem[role.end() :] if role else stem
             if _names().plausible_name(name):
                 out += [(stem, start, stop - len(word)), (word, stop - len(word), stop)]
@@ -226,7 +256,7 @@ _SIGN_DATE = regex.compile(
 _SIGNER = regex.compile(r"\p{Han}[\p{Han}·()（）\s]{1," + str(_MAX_HEAD) + "}")
 _SIGNED = regex.compile(_SIGNER.pattern + r"\s*" + _SIGN_DATE.pattern)
 _STAMP = regex.compile(
-    r"(?P<date>(?:(?P<y>(?:19|20)\d{2})\s*[-./年]\s*)?(?P<m>\d{1,2})\s*[-./月]\s*(?P<d>\d{1,2})(?:\s*日)?)"
+    r"(?P<date>(?:(?P<y>(?:19|20)\d{2})(?:\s*[-./年]\s*|\s+(?=\d{1,2}\s*[-./]\s*\d)))?(?P<m>\d{1,2})\s*[-./月]\s*(?P<d>\d{1,2})(?:\s*日)?)"
     r"(?:\s*(?P<t>\d{1,2}:\d{2}(?::\d{2})?))?"
 )
 _WEEKDAY = regex.compile(r"\s*(?:星期|周)[一二三四五六日天]\s*")
@@ -234,7 +264,7 @@ _CRUMB_SEP = regex.compile(r"\s*(?:>|>|»|›|→|/)\s*")
 _LINK_MAX = _LIMITS["link_max"]
 _SENTENCE_MARK = regex.compile(r"[。，,；;！？]")  # a line with these is text, not a meta line or a table of contents
 _META_MAX = _LIMITS["meta_max"]
-_META_FRAME = " \t[]【】|｜"  # brackets and bars that frame or part a meta line's fields: [ 作者: | 发布时间:… ]
+_META_FRAME = " \t[]【】|｜()（）"  # brackets and bars that frame or part a meta line's fields: [ 作者: | 发布时间:… ], (来源:X)
 _MASTHEAD_WORDS = _LIMITS["masthead_words"]
 _WEB_FURNITURE = frozenset({"navigation", "masthead", "contents"})  # what a web headline follows
 _LABEL_MAX = _LIMITS["label_max"]
@@ -361,7 +391,7 @@ def _meta_pairs(norm: Normalized, sraw: str, line: _Line, pos: int, hi: int) -> 
     if not keys or sraw[pos : keys[0].start()].strip(_META_FRAME):
         return False
     for key, nxt in zip(keys, [*keys[1:], None]):
-        field_name = rules.meta_fields[key.group(1)]
+        field_name = rules.meta_fields[key.group(1).split("/")[0]]
         vlo, vhi = key.end(), nxt.start() if nxt is not None else hi
         value = sraw[vlo:vhi].strip(_META_FRAME)
         if len(value) > _META_VALUE_MAX:
@@ -587,14 +617,7 @@ def _parse_credits(raw: str, lo: int, hi: int, default: str) -> tuple[list[tuple
             for r in rules.slash_roles[slash[0]]:
                 found.append([slash[1], r, start + len(slash[0]) + 1, stop])
             continue
-        role_match = rules.role_re.match(token)
-        if (
-            role_match is None
-            and (inner := rules.role_re.search(token))
-            and _HAN.match(token)
-            and (inner.start() <= _ROLE_QUALIFIER or rules.outlet_re.search(token, 0, inner.start()))
-        ):
-            role_match = inner  # ``全媒体记者``, ``福州日报记者``: a qualifier or an outlet, then the role word
+        role_match = _role_in(token)
         if role_match:
             role, extra, saw_role, group = rules.roles[role_match.group()], [], True, []
             token, start = token[role_match.end() :], start + role_match.end()
@@ -619,6 +642,13 @@ def _mark_closing(line: _Line, raw: str, lo: int, hi: int) -> bool:
         return False
     line.credits.extend(parsed[0])
     return True
+
+
+def _body_credit(text: str) -> bool:
+    """``(市政协提案委员会办公室供稿)``: an office, no person, closing the article with a credit word."""
+    inner = text[1:-1].strip()
+    word = next((w for w in _rules().suffix_roles if inner.endswith(w) and len(inner) > len(w)), None)
+    return word is not None and not _CLAUSE.search(inner) and _names().names_body(inner[: -len(word)].strip())
 
 
 def _t2s_changed(norm: Normalized, start: int, end: int) -> int:
@@ -715,7 +745,7 @@ def _classify(norm: Normalized, sraw: str, lines: list[_Line]) -> None:
             # (a short ``开州：助力乡村振兴`` is a headline)
             line.kind = "news"
             _mark_tail(norm, sraw, line, lo, hi)
-        elif text[0] in "(（" and text[-1] in ")）" and _mark_closing(line, raw, lo + 1, hi - 1):
+        elif text[0] in "(（" and text[-1] in ")）" and (_mark_closing(line, raw, lo + 1, hi - 1) or _body_credit(text)):
             line.kind = "closing"
         elif text[0] in "(（" and not any(c in text for c in ")）"):
             i = _multiline_closing(norm, sraw, lines, line, i)
@@ -744,7 +774,7 @@ def _mark_tail(norm: Normalized, sraw: str, line: _Line, lo: int, hi: int) -> No
     and where the text stops.  A photo credit's names must read as person names (not ``航拍摄``)."""
     match = _PAREN_TAIL.search(sraw, lo, hi)
     if match and _ends_sentence(sraw[lo : match.start()].rstrip()):
-        if _mark_closing(line, sraw, match.start(1), match.end(1)):
+        if _mark_closing(line, sraw, match.start(1), match.end(1)) or _body_credit(f"({match.group(1)})"):
             line.cut = bisect_left(norm.offsets, match.start())
         return
     photo = _rules().photo_tail.search(sraw, lo, hi)
@@ -947,6 +977,9 @@ def _units(lines: list[_Line]) -> list[_Unit]:
     units: list[_Unit] = []
     body: _Unit | None = None
     first_text = next((x.index for x in lines if x.kind not in ("furniture", "section")), -1)
+    # On a page without any headline (a run of photo captions) a caption's ``…。 记者 X 摄`` closes it;
+    # under a headline it is a photo inside the article, which goes on.
+    captions = not any(x.kind in ("head", "deck", "section") for x in lines)
 
     def add_body(line: _Line, opening: str = "plain") -> _Unit:
         nonlocal body
@@ -1002,7 +1035,7 @@ def _units(lines: list[_Line]) -> list[_Unit]:
             i += 1
         else:
             unit = add_body(line)
-            if kind in ("closing", "continued_to", "credit") or (line.cut is not None and not line.photo_tail):
+            if kind in ("closing", "continued_to", "credit") or (line.cut is not None and (captions or not line.photo_tail)):
                 unit.closed = True
             i += 1
     return units
@@ -1340,6 +1373,18 @@ def _digest(articles: list[_Article]) -> tuple[list[_Article], list[_Line]]:
     return items, label
 
 
+def _undecorated(norm: Normalized, start: int, end: int) -> tuple[int, int]:
+    """A headline without the decorations printed around it (``· 标题``, ``标题******``, ``★标题★``)."""
+    marks = _rules().title_decorations
+    text = norm.text
+    lo, hi = start, end
+    while lo < hi and (text[lo] in marks or text[lo].isspace()):
+        lo += 1
+    while hi > lo and (text[hi - 1] in marks or text[hi - 1].isspace()):
+        hi -= 1
+    return (lo, hi) if len(_HAN.findall(text, lo, hi)) >= 2 else (start, end)
+
+
 def _split_kicker(norm: Normalized, title: tuple[int, int]) -> tuple[tuple[int, int], tuple[int, int] | None]:
     """``各区之声|光明区政协…``: the words before a bar are a kicker (the subtitle), the rest is the title.
 
@@ -1367,7 +1412,7 @@ def _layout(norm: Normalized, article: _Article, meta: dict, digest: list[_Line]
         lines.extend(head.shown)
         kicker = None
         if head.title is not None:
-            title_span, kicker = _split_kicker(norm, (head.title.start, head.title.end))
+            title_span, kicker = _split_kicker(norm, _undecorated(norm, head.title.start, head.title.end))
             title = _spaced(norm, *title_span)
         parts = [_spaced(norm, *kicker)] if kicker else []
         parts += [_spaced(norm, x.start, x.end) for x in head.subtitle]
@@ -1410,7 +1455,9 @@ def _layout(norm: Normalized, article: _Article, meta: dict, digest: list[_Line]
 
 def _photo_credited(lines: list[_Line]) -> bool:
     """A caption without headline closed by ``… 摄`` / ``… 摄影报道``: a photo."""
-    return any(x.kind == "credit" and x.photo_credit for x in lines)
+    return any(x.kind == "credit" and x.photo_credit for x in lines) or (
+        bool(lines) and lines[-1].photo_tail  # ``…接受采访。新华社记者 X 摄`` closing the caption
+    )
 
 
 @dataclass
