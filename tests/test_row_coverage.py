@@ -69,6 +69,7 @@ LAYOUT_JSON = {
     "digest_leads": REGEX,
     "furniture.patterns": REGEX,
     "pinyin_annotation": REGEX,
+    "title_decorations": CHARS,
 }
 
 
