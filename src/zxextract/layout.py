@@ -231,6 +231,8 @@ def _line_rules() -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str,
 # --------------------------------------------------------------------------- lines
 
 _CLAUSE = regex.compile(r"[，,。；;、]")
+# A two-part headline (凝心聚力谋发展，履职尽责促振兴): two runs of Han parted by one comma, between blank lines.
+_PAIRED_HEAD = regex.compile(r"\p{Han}{4,15}[\uff0c,]\p{Han}{4,15}")
 _SENTENCE_END = frozenset("。！？!?；;…")
 _CLOSERS = frozenset("”’)）」』》")
 _HAN = regex.compile(r"\p{Han}")
@@ -756,7 +758,7 @@ def _classify(norm: Normalized, sraw: str, lines: list[_Line]) -> None:
             line.kind = "deck"
         elif (
             len(text) <= _MAX_HEAD
-            and not _CLAUSE.search(text)
+            and (not _CLAUSE.search(text) or _paired_head(lines, i - 1, last is None))
             and not _ends_sentence(text)
             and len(_HAN.findall(text)) >= 2
             and not (indented and line.indent)
@@ -767,6 +769,13 @@ def _classify(norm: Normalized, sraw: str, lines: list[_Line]) -> None:
         else:
             _mark_tail(norm, sraw, line, lo, hi)
         last = line
+
+
+def _paired_head(lines: list[_Line], i: int, first: bool) -> bool:
+    """A two-part headline standing alone: blank lines (or the page's start) before it and a blank line after."""
+    line = lines[i]
+    alone = (line.gap > 0 or first) and i + 1 < len(lines) and lines[i + 1].gap > 0
+    return alone and _PAIRED_HEAD.fullmatch(line.text) is not None
 
 
 def _mark_tail(norm: Normalized, sraw: str, line: _Line, lo: int, hi: int) -> None:
