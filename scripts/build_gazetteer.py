@@ -41,11 +41,12 @@ def _source_lines() -> tuple[list[str], str]:
     return text.splitlines(), f"jionlp {dist.version} china_location.zip"
 
 
-def _alias(name: str, short: str) -> str:
-    """``秀山县`` for ``秀山土家族苗族自治县``: the short name plus the unit word."""
+def _alias(name: str, shorts: list[str]) -> str:
+    """``秀山县`` for ``秀山土家族苗族自治县``: each short name plus the unit word, comma-separated
+    (none for a short name that already ends with it: ``巴州``)."""
     for suffix, unit in AUTONOMOUS:
-        if name.endswith(suffix) and short and short != name:
-            return short + unit
+        if name.endswith(suffix):
+            return ",".join(short + unit for short in shorts if not short.endswith(unit))
     return ""
 
 
@@ -71,8 +72,9 @@ def _tree_rows(lines: list[str]) -> list[tuple[str, ...]]:
             parents[depth] = parent
             continue
         parents[depth] = code
-        short = short if len(short) >= 2 and short != name else ""
-        rows.append((code, name, LEVELS[depth], parent, province, short, _alias(name, short)))
+        # the source separates several short names with "/" (巴音郭楞蒙古自治州: 巴州/巴音郭楞)
+        shorts = [s for s in short.split("/") if len(s) >= 2 and s != name]
+        rows.append((code, name, LEVELS[depth], parent, province, ",".join(shorts), _alias(name, shorts)))
     return rows
 
 

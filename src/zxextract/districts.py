@@ -16,7 +16,8 @@ Policy (see docs/gazetteer.md, "How a name is read"):
   names), a two-character full name (``兴县`` in ``振兴县域``), a township, and
   the listed ``weak`` words (``长寿``, ``老城区``).  A weak form counts only
   with context: its parent right before it (``成都金牛``), a ``X：`` lead
-  opening a paragraph, a body word right after it (``长寿政协``, ``金堂籍``), or
+  opening a paragraph, a body word right after it (``长寿政协``, ``金堂籍``;
+  behind a session number: ``政协房县第十届委员会``), or
   a county listed right before it (``涪陵、长寿``); the words of that context
   are in ``rules/district_context.tsv``.  A weak form before a zone word names
   a zone outside the closed list (``双桥经开区``).  A listed ``word`` (``和县``
@@ -116,6 +117,8 @@ class ContextRow(RuleRow):
 
 
 HOME = "重庆市"
+# A session number between a name and its body (政协房县第十届委员会, 房县十八届人民代表大会): numeral grammar.
+_SESSION = r"(?:第?[〇零一二三四五六七八九十百\d]+届)"
 _FULL_MIN = limits("districts")["full_min"]  # rules/limits.tsv
 SCORED_LEVELS = frozenset({"county", "zone"})
 # How a unit relates to the article's places, best first (see ``DistrictFinder._rank``).
@@ -158,7 +161,7 @@ def _vocabulary() -> _Vocabulary:
     return _Vocabulary(
         lead=frozenset(chars("lead")),
         listing=frozenset(chars("list")),
-        body=regex.compile(f"(?:{words('body')})"),
+        body=regex.compile(f"{_SESSION}?(?:{words('body')})"),
         zone_body=regex.compile(f"(?:{words('zone_body')})"),
         units=tuple(row["form"] for row in rows.get("unit", ())),
         implicit=implicit,
