@@ -226,3 +226,17 @@ def test_assembly_reads_the_spans_keys_the_components_were_configured_with() -> 
     doc = nlp("本报讯 大足区政协用好“渝事好商量”协商平台。")
     assert "my_brands" in doc.spans and "zx_brands" not in doc.spans
     assert [b.name for a in build_articles(doc, "x") for b in a.brands] == ["渝事好商量"]
+
+
+def test_the_packaged_pipeline_is_built_from_the_current_rules(tmp_path: Path) -> None:
+    """models/zxextract_zh holds a user dictionary made from the rules: rebuild it after changing them
+    (python scripts/build_pipeline.py), or entity names stop being single tokens."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path / "zxextract_zh"
+    subprocess.run([sys.executable, str(root / "scripts" / "build_pipeline.py"), "--out", str(out)], check=True, capture_output=True)
+    packaged = root / "models" / "zxextract_zh"
+    for name in ("config.cfg", "tokenizer/pkuseg_processors"):
+        assert (out / name).read_bytes() == (packaged / name).read_bytes(), f"{name}: run python scripts/build_pipeline.py"
