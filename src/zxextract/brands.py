@@ -105,6 +105,7 @@ _RECURRING = regex.compile(
     rf"(?:{alternation(_WORDS['recurring'])})[^，,。；;：:！!？?\n“”]*?(?:{alternation(_WORDS['holding'])})(?:{_PERFECTIVE})?$"
 )
 _CATEGORY_AFTER = regex.compile(_CATEGORY)
+_LAST_CLAUSE_MARK = regex.compile(r"(?r)[，,。；;：:！!？?\n]")  # searched backwards from a quote
 _DE_AFTER = regex.compile(_DE)
 _CLOSING_QUOTES = frozenset("”’」』\"'")
 _SINGLE_PAIR = regex.compile(r"‘([^‘’“”\n]{1,20})’")
@@ -268,9 +269,10 @@ class BrandFinder:
     def _judge_run(self, text: str, run: list[_Quote]) -> list[Hit]:
         """Decide a run of adjacent quotes together: they share the context before and after."""
         re = self._re
-        line_start = text.rfind("\n", 0, run[0].start) + 1
+        mark = _LAST_CLAUSE_MARK.search(text, 0, run[0].start)
+        clause_start = mark.end() if mark else 0  # the patterns below cross no clause mark
         start = run[0].start  # the patterns below end where the run starts ($ at endpos), within its line
-        category = _CATEGORY_BEFORE.search(text, line_start, start) is not None  # “A”“B”等“金招牌”, “A”…4个“一件事”
+        category = _CATEGORY_BEFORE.search(text, clause_start, start) is not None  # “A”“B”等“金招牌”, “A”…4个“一件事”
         after = run[-1].end
         head_at = after + (m.end() - m.start() if (m := _CATEGORY_AFTER.match(text, after)) else 0)
         tail = _COUNT.match(text, head_at)
@@ -283,9 +285,9 @@ class BrandFinder:
             head = None
         noun_kind = self.nouns[head["noun"]] if head else None
         parent_from_family = family_name if head and head["noun"] in _FAMILY_NOUNS and family_name else None
-        verb = re.verb_before.search(text, line_start, start) is not None
-        recurring = _RECURRING.search(text, line_start, start) is not None  # within the clause: the pattern crosses no mark
-        appositive = re.brand_before.search(text, line_start, start) is not None
+        verb = re.verb_before.search(text, clause_start, start) is not None
+        recurring = _RECURRING.search(text, clause_start, start) is not None
+        appositive = re.brand_before.search(text, clause_start, start) is not None
         catch = re.catch_head.match(text, after) is not None or _DE_AFTER.match(text, after) is not None
         hits = []
         for q in run:

@@ -174,6 +174,7 @@ class OfficialFinder:
         self._anchored_longest = sorted(self._anchored.items(), key=lambda kv: -len(kv[0]))
         self._anchored_sizes = sorted({len(w) for w in self._anchored}, reverse=True)
         self._subs = {r["word"]: r for r in bodies if r["kind"] == "sub"}
+        self._body_words = (*self._anchored, *self._subs)  # a printed org ends with one (names_body)
         self._places = sorted(((r["word"], r["level"]) for r in bodies if r["kind"] == "place"), key=lambda kv: -len(kv[0]))
         self._place_blocks = tuple(r["word"] for r in bodies if r["kind"] == "place_block")
         prefixes = [(r["word"], r["category"]) for r in bodies if r["kind"] == "prefix"]
@@ -622,8 +623,7 @@ class OfficialFinder:
     def names_body(self, text: str) -> bool:
         """Whether ``text`` reads as an organisation (``咸宁市政协``, ``区委宣传部``), not a person; layout asks it
         of a credit's first words (``(咸宁市政协 朱必平 供稿)``: the source, then its writer)."""
-        bodies = (*self._anchored, *self._subs)
-        return (self._category(text) is not None or text.endswith(bodies)) and not self.plausible_name(text)
+        return (self._category(text) is not None or text.endswith(self._body_words)) and not self.plausible_name(text)
 
     def _is_word(self, name: str, strict: bool = False) -> bool:
         """Whether a candidate name is a common word (``通过``), or, after a surname outside the most common

@@ -190,9 +190,10 @@ class QuantityFinder(RowFinder):
         n1, n2 = cast(str, groups["n1"]), groups["n2"]  # the pattern requires n1 and unit
         surface = cast(str, groups["unit"])
         unit, after = self._units[surface]
-        shifted = self._units.get(n1[-1] + surface)
-        if after == NUMERALS_ARABIC and not n2 and len(n1) > 1 and not n1[0].isdigit() and shifted and shifted[1] == NUMERALS_ANY:
-            n1, (unit, after) = n1[:-1], shifted  # 五千克: 千 starts the unit, 克 alone follows only Arabic digits
+        if after == NUMERALS_ARABIC and not n2 and len(n1) > 1 and not n1[0].isdigit():
+            shifted = self._units.get(n1[-1] + surface)
+            if shifted and shifted[1] == NUMERALS_ANY:
+                n1, (unit, after) = n1[:-1], shifted  # 五千克: 千 starts the unit, 克 alone follows only Arabic digits
         if unit == NOT_A_UNIT:
             return None
         numerals = [n for n in (n1, n2) if n]
